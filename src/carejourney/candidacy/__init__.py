@@ -1,0 +1,1 @@
+"""Candidacy for the procedure: criteria evaluated against the recorded evidence (decision support)."""

@@ -1,0 +1,1 @@
+"""The clinic's records: clinics, staff, patients, journeys, their events and projections."""
