@@ -103,8 +103,12 @@ def condition_met(pathway: Pathway, cond: Condition, events: tuple[Event, ...], 
     return True
 
 
+def _a(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"
+
+
 def _role_words(roles: list[str]) -> str:
-    return " or ".join(f"a {r}" if r[0] not in "aeiou" else f"an {r}" for r in roles)
+    return " or ".join(_a(r) for r in roles)
 
 
 def _check(pathway: Pathway, state: JourneyState, event: Event, rule: EventRule, clock: Clock) -> None:
@@ -118,7 +122,7 @@ def _check(pathway: Pathway, state: JourneyState, event: Event, rule: EventRule,
     if event.at < state.started_at:
         raise Refused(f"{event.type} is dated before the patient was enrolled ({clock.day(state.started_at)})")
     if event.actor.role not in rule.roles:
-        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by a {event.actor.role}")
+        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by {_a(event.actor.role)}")
     missing = [m for m in rule.requires if recorded(state.events, m) is None]
     if missing:
         raise Refused(f"{event.type} needs {' and '.join(m.describe() for m in missing)} recorded first")
@@ -190,7 +194,7 @@ def start(pathway: Pathway, event: Event, clock: Clock) -> JourneyState:
         raise Refused(f"{event.type} is dated {event.at.isoformat()}, which is in the future")
     rule = _rule_for(pathway, event)
     if event.actor.role not in rule.roles:
-        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by a {event.actor.role}")
+        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by {_a(event.actor.role)}")
     first = pathway.steps[0].id
     event = replace(event, seq=1)
     state = JourneyState(pathway.key, ACTIVE, first, (StepVisit(first, event.at),), (event,))
