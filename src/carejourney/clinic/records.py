@@ -85,45 +85,38 @@ def project(journey: Journey, pathway: Pathway, state: JourneyState, clock: Cloc
     """Replace the journey's derived rows with what its state says now."""
     patient = journey.patient
     view = journey_core.compose(pathway, state, clock, patient.birth_date)
-    due = view.next_due
-    JourneyProjection.objects.update_or_create(
-        journey=journey,
-        defaults=dict(
-            clinic_id=patient.clinic_id,
-            step=state.step,
-            status=state.status,
-            next_due_on=due[0] if due else None,
-            next_due_kind=due[1] if due else "",
-            event_count=len(state.events),
-            last_event_at=state.events[-1].at,
-            updated_at=clock.now,
-        ),
-    )
+    row = projection_row(journey.pk, patient.clinic_id, state, view, clock.now)
+    JourneyProjection.objects.update_or_create(journey_id=journey.pk, defaults=row)
     Appointment.objects.filter(journey=journey).delete()
-    Appointment.objects.bulk_create(appointment_rows(journey, view))
+    Appointment.objects.bulk_create([Appointment(**r) for r in appointment_rows(journey.pk, view)])
     WorklistItem.objects.filter(journey=journey).delete()
-    WorklistItem.objects.bulk_create(work_rows(journey, patient.clinic_id, view))
+    WorklistItem.objects.bulk_create([WorklistItem(**r) for r in work_rows(journey.pk, patient.clinic_id, view)])
     return view
 
 
-def appointment_rows(journey: Journey, view: journey_core.JourneyView) -> list[Appointment]:
+def appointment_rows(journey_id: int, view: journey_core.JourneyView) -> list[dict[str, Any]]:
     return [
-        Appointment(
-            journey=journey, visit=a.visit, due=a.due, window_start=a.window_start, window_end=a.window_end,
-            status=a.status, at=a.at, completed_on=a.completed_on,
-        )
+        {"journey_id": journey_id, "visit": a.visit, "due": a.due, "window_start": a.window_start,
+         "window_end": a.window_end, "status": a.status, "at": a.at, "completed_on": a.completed_on}
         for a in view.appointments
     ]
 
 
-def work_rows(journey: Journey, clinic_id: int, view: journey_core.JourneyView) -> list[WorklistItem]:
+def work_rows(journey_id: int, clinic_id: int, view: journey_core.JourneyView) -> list[dict[str, Any]]:
     return [
-        WorklistItem(
-            journey=journey, clinic_id=clinic_id, kind=w.kind, overdue_kind=w.overdue_kind or "",
-            starts_on=w.starts_on, due_on=w.due_on, overdue_after=w.overdue_after, subject=w.subject,
-        )
+        {"journey_id": journey_id, "clinic_id": clinic_id, "kind": w.kind, "overdue_kind": w.overdue_kind or "",
+         "starts_on": w.starts_on, "due_on": w.due_on, "overdue_after": w.overdue_after, "subject": w.subject}
         for w in view.work
     ]
+
+
+def projection_row(journey_id: int, clinic_id: int, state: JourneyState, view: journey_core.JourneyView, now: dt.datetime) -> dict[str, Any]:
+    due = view.next_due
+    return {
+        "journey_id": journey_id, "clinic_id": clinic_id, "step": state.step, "status": state.status,
+        "next_due_on": due[0] if due else None, "next_due_kind": due[1] if due else "",
+        "event_count": len(state.events), "last_event_at": state.events[-1].at, "updated_at": now,
+    }
 
 
 def record(

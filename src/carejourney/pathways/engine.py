@@ -78,7 +78,10 @@ class JourneyState:
 
 def recorded(events: Iterable[Event], match: EventMatch) -> Event | None:
     """The first recorded event that fits `match`."""
-    return next((e for e in events if match.matches(e.type, e.data.__dict__)), None)
+    for e in events:
+        if e.type == match.event and (not match.data or match.matches(e.type, e.data.__dict__)):
+            return e
+    return None
 
 
 def _rule_for(pathway: Pathway, event: Event) -> EventRule:

@@ -16,6 +16,8 @@ from carejourney.pathways.events import EVENT_TYPES
 from carejourney.pathways.schema import Pathway
 
 BUILTIN_DIR = Path(__file__).parent
+#: libyaml's loader when present (several times faster); both keep line marks.
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Loc = tuple[str | int, ...]
 
 
@@ -143,8 +145,12 @@ def parse_pathway(text: str, source: str) -> Pathway:
     """Parse and validate pathway YAML text; raises PathwayError listing every problem."""
     name = Path(source).name
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = YamlLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
