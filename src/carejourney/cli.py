@@ -22,10 +22,8 @@ class CliError(Exception):
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carejourney.settings")
     import django
-    from django.conf import settings
 
-    if not settings.configured or not getattr(settings, "_cj_ready", False):
-        django.setup()
+    django.setup()  # a no-op when Django is already set up (e.g. under the test runner)
 
 
 def _out(args: argparse.Namespace, payload: Any, text: str | Callable[[], str]) -> None:
@@ -82,7 +80,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     from carejourney.clinic import pathway_store
 
-    pending = len(MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()))
+    executor = MigrationExecutor(connection)
+    pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
     call_command("migrate", verbosity=0, interactive=False)
     version = pathway_store.current("mild")
     db = connection.settings_dict["NAME"]

@@ -84,7 +84,6 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
             "transaction_mode": "IMMEDIATE",
         },
-        "TEST": {"NAME": os.environ.get("CAREJOURNEY_TEST_SQLITE", "")} if os.environ.get("CAREJOURNEY_TEST_SQLITE") else {},
     }
 
 

@@ -177,7 +177,9 @@ def ensure_clinics_and_staff() -> tuple[list[Clinic], dict[tuple[str, str], Staf
             email = f"{role}@{slug}.demo.carejourney.test"
             user = User.objects.filter(username=email).first()
             if user is None:
-                user = User(username=email, email=email, first_name=first, last_name=last, is_staff=role == "admin")
+                # Until the care-team console lands, the demo admin browses the records in Django's admin.
+                admin = role == "admin"
+                user = User(username=email, email=email, first_name=first, last_name=last, is_staff=admin, is_superuser=admin)
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             member, _ = StaffMember.objects.get_or_create(user=user, defaults={"role": role})

@@ -27,7 +27,7 @@ def worklist(day: dt.date | None = None, clinic: Clinic | None = None, kind: str
         qs = qs.filter(_kind_filter(kind, day))
     total = qs.count()
     rows = (
-        qs.order_by("due_on", "id")
+        qs.order_by("due_on", "starts_on", "id")
         .select_related("journey__patient", "clinic")
         .only("kind", "overdue_kind", "starts_on", "due_on", "overdue_after", "subject", "clinic__slug",
               "journey__patient__id", "journey__patient__full_name")[: max(0, limit)]

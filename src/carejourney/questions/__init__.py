@@ -1,0 +1,1 @@
+"""Patient questions: matching free-text questions to answers."""
