@@ -338,7 +338,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     result = worklist(day=day, clinic=clinic, kind=args.kind, limit=args.limit)
     _out(args, result, lambda: "\n".join(
         f"{i['due']}  {i['kind']:<22} patient {i['patient_id']:>6}  {i['patient']:<28} {i['clinic']}" for i in result["items"]
-    ) + f"\n{len(result['items'])} of {result['total']} items for {result['date']}")
+    ) + f"\n{len(result['items'])} of {result['total']}{'+' if result['total_capped'] else ''} items for {result['date']}")
     return 0
 
 

@@ -11,6 +11,9 @@ from django.utils import timezone
 from carejourney.clinic.models import Clinic, WorklistItem
 
 
+TOTAL_CAP = 10_000
+
+
 def _kind_filter(kind: str, day: dt.date) -> Q:
     """Items that read as `kind` on `day`: an item turns into its overdue kind after its window."""
     still_due = Q(overdue_after__isnull=True) | Q(overdue_after__gte=day) | Q(overdue_kind="")
@@ -25,7 +28,8 @@ def worklist(day: dt.date | None = None, clinic: Clinic | None = None, kind: str
         qs = qs.filter(clinic=clinic)
     if kind:
         qs = qs.filter(_kind_filter(kind, day))
-    total = qs.count()
+    # Counting stops at TOTAL_CAP so a huge backlog costs no more than a page ("10000+ items").
+    total = qs[: TOTAL_CAP + 1].count()
     rows = (
         qs.order_by("due_on", "starts_on", "id")
         .select_related("journey__patient", "clinic")
@@ -45,4 +49,10 @@ def worklist(day: dt.date | None = None, clinic: Clinic | None = None, kind: str
             "since": w.starts_on.isoformat(),
             "days_overdue": (day - w.overdue_after).days if overdue else 0,
         })
-    return {"date": day.isoformat(), "clinic": clinic.slug if clinic else None, "total": total, "items": items}
+    return {
+        "date": day.isoformat(),
+        "clinic": clinic.slug if clinic else None,
+        "total": min(total, TOTAL_CAP),
+        "total_capped": total > TOTAL_CAP,
+        "items": items,
+    }
