@@ -114,9 +114,15 @@ def _role_words(roles: list[str]) -> str:
     return " or ".join(_a(r) for r in roles)
 
 
-def _check(pathway: Pathway, state: JourneyState, event: Event, rule: EventRule, clock: Clock) -> None:
+def _check_time_and_role(event: Event, rule: EventRule, clock: Clock) -> None:
     if event.at > clock.now + FUTURE_TOLERANCE:
         raise Refused(f"{event.type} is dated {event.at.isoformat()}, which is in the future")
+    if event.actor.role not in rule.roles:
+        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by {_a(event.actor.role)}")
+
+
+def _check(pathway: Pathway, state: JourneyState, event: Event, rule: EventRule, clock: Clock) -> None:
+    _check_time_and_role(event, rule, clock)
     if not state.active and not rule.allowed_after_exit:
         raise Refused(
             f"the journey ended ({state.status}) on {clock.day(state.ended_at or event.at)}: "
@@ -124,8 +130,6 @@ def _check(pathway: Pathway, state: JourneyState, event: Event, rule: EventRule,
         )
     if event.at < state.started_at:
         raise Refused(f"{event.type} is dated before the patient was enrolled ({clock.day(state.started_at)})")
-    if event.actor.role not in rule.roles:
-        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by {_a(event.actor.role)}")
     missing = [m for m in rule.requires if recorded(state.events, m) is None]
     if missing:
         raise Refused(f"{event.type} needs {' and '.join(m.describe() for m in missing)} recorded first")
@@ -193,11 +197,8 @@ def _advance(pathway: Pathway, state: JourneyState, event: Event, clock: Clock) 
 def start(pathway: Pathway, event: Event, clock: Clock) -> JourneyState:
     if event.type != pathway.start_event:
         raise Refused(f"a journey starts with {pathway.start_event}, not {event.type}")
-    if event.at > clock.now + FUTURE_TOLERANCE:
-        raise Refused(f"{event.type} is dated {event.at.isoformat()}, which is in the future")
     rule = _rule_for(pathway, event)
-    if event.actor.role not in rule.roles:
-        raise Refused(f"{event.type} must be recorded by {_role_words(rule.roles)}, not by {_a(event.actor.role)}")
+    _check_time_and_role(event, rule, clock)
     first = pathway.steps[0].id
     event = replace(event, seq=1)
     state = JourneyState(pathway.key, ACTIVE, first, (StepVisit(first, event.at),), (event,))
