@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -377,16 +378,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- parser --------------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser = argparse.ArgumentParser(prog="carejourney", description="The MILD care journey, for patients and their clinic.", parents=[common])
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+COMMON = argparse.ArgumentParser(add_help=False)
+COMMON.add_argument("--json", action="store_true", help="print machine-readable JSON")
+#: Feature modules that add their own commands: each has `register(subparsers, add)`.
+FEATURE_COMMANDS = ("carejourney.questions.cli", "carejourney.outcomes.cli", "carejourney.notify.cli")
 
-    def add(subparsers, name, func, help_text, needs_db=True):
-        p = subparsers.add_parser(name, help=help_text, description=help_text, parents=[common])
-        p.set_defaults(func=func, needs_db=needs_db)
-        return p
+
+def add(subparsers, name: str, func, help_text: str, needs_db: bool = True) -> argparse.ArgumentParser:
+    """A subcommand that takes --json; `func(args) -> exit code`; `needs_db` sets up Django first."""
+    p = subparsers.add_parser(name, help=help_text, description=help_text, parents=[COMMON])
+    p.set_defaults(func=func, needs_db=needs_db)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carejourney", description="The MILD care journey, for patients and their clinic.", parents=[COMMON])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     add(sub, "init", cmd_init, "create or migrate the database")
     p = add(sub, "demo", cmd_demo, "add deterministic synthetic patients over every step and exit")
@@ -448,6 +455,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=2)
+    for name in FEATURE_COMMANDS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not exc.name or not name.startswith(exc.name):  # a missing feature, not a broken import
+                raise
+            continue
+        module.register(sub, add)
     return parser
 
 

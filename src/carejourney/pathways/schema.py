@@ -3,59 +3,29 @@
 A pathway is data: steps with their checklists, the events that may be recorded and what they do,
 the visits they schedule, the candidacy criteria, and the patient-facing content. Code only knows
 the vocabulary (event types, candidacy checks); which of them a pathway uses, in what order and
-with what timings, is up to the file.
+with what timings, is up to the file. Each feature's own section lives in a module beside this one.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
-from carejourney.pathways.events import EVENT_TYPES
-
-LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
-DEFAULT_LANGUAGE = "en"
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
-Role = Literal["patient", "coordinator", "clinician", "admin"]
-STAFF_ROLES: tuple[Role, ...] = ("coordinator", "clinician", "admin")
-
-
-def _check_text(value: dict[str, str]) -> dict[str, str]:
-    for lang, text in value.items():
-        if not LANGUAGE.match(lang):
-            raise ValueError(f"'{lang}' is not a language code (like en or es)")
-        if not text.strip():
-            raise ValueError(f"the '{lang}' text is empty")
-    if DEFAULT_LANGUAGE not in value:
-        raise ValueError(f"needs an '{DEFAULT_LANGUAGE}' text")
-    return value
-
-
-#: Patient-facing text keyed by language: {"en": "...", "es": "..."}.
-Text = Annotated[dict[str, str], AfterValidator(_check_text)]
-
-
-def _check_phrasings(value: dict[str, list[str]]) -> dict[str, list[str]]:
-    for lang in value:
-        if not LANGUAGE.match(lang):
-            raise ValueError(f"'{lang}' is not a language code (like en or es)")
-    return value
-
-
-def _known_event(value: str) -> str:
-    if value not in EVENT_TYPES:
-        raise ValueError(f"'{value}' is not a known event type (known: {', '.join(EVENT_TYPES)})")
-    return value
-
-
-EventType = Annotated[str, AfterValidator(_known_event)]
-Scalar = str | int | float | bool
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from carejourney.pathways.question_box import QuestionBox
+from carejourney.pathways.outcome_plan import OutcomePlan
+from carejourney.pathways.reminder_rules import ReminderRules
+from carejourney.pathways.schema_base import (  # noqa: F401  (re-exported)
+    DEFAULT_LANGUAGE,
+    STAFF_ROLES,
+    EventType,
+    Model,
+    Role,
+    Scalar,
+    Slug,
+    Text,
+    _check_phrasings,
+)
 
 
 class EventMatch(Model):
@@ -242,6 +212,12 @@ class Pathway(Model):
     education: list[EducationSection] = []
     video: Video | None = None
     faq: list[FaqEntry] = []
+    #: The patient question box: red flags and answer matching (issue: question box).
+    question_box: QuestionBox | None = None
+    #: Outcome questionnaires and when they are due (issue: outcomes).
+    outcomes: OutcomePlan | None = None
+    #: Reminder and staff-alert rules (issue: reminders).
+    reminders: ReminderRules | None = None
 
     # Look-ups used by the engine; cheap enough to compute on demand for pathways this size.
     def step(self, step_id: str) -> Step:
