@@ -9,6 +9,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated, default localhost names
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -39,6 +40,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "carejourney.clinic",
 ]
+#: Feature apps join when their package is present.
+INSTALLED_APPS += [app for app in ("carejourney.notify",) if importlib.util.find_spec(app) is not None]
+
+# Email: Django's SMTP backend; EMAIL_HOST / EMAIL_PORT from the environment.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care-team@carejourney.invalid")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -81,6 +81,11 @@ def _store_event(journey: Journey, event: Event, now: dt.datetime) -> None:
     )
 
 
+#: Called as hook(journey, pathway, view, clock) inside the transaction that stores an event, after the
+#: journey's own derived rows: features with rows of their own (e.g. the reminder outbox) register here.
+PROJECTION_HOOKS: list[Callable[[Journey, Pathway, journey_core.JourneyView, Clock], None]] = []
+
+
 def project(journey: Journey, pathway: Pathway, state: JourneyState, clock: Clock) -> journey_core.JourneyView:
     """Replace the journey's derived rows with what its state says now."""
     patient = journey.patient
@@ -91,6 +96,8 @@ def project(journey: Journey, pathway: Pathway, state: JourneyState, clock: Cloc
     Appointment.objects.bulk_create([Appointment(**r) for r in appointment_rows(journey.pk, view)])
     WorklistItem.objects.filter(journey=journey).delete()
     WorklistItem.objects.bulk_create([WorklistItem(**r) for r in work_rows(journey.pk, patient.clinic_id, view)])
+    for hook in PROJECTION_HOOKS:
+        hook(journey, pathway, view, clock)
     return view
 
 

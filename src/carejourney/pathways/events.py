@@ -134,6 +134,38 @@ class Withdrawn(EventData):
     reason: Reason
 
 
+class MessageReceived(EventData):
+    """A patient's message to the care team, with what the question box made of it."""
+
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    channel: Literal["portal", "phone", "email", "sms"] = "portal"
+    faq_id: str | None = None
+    urgent: bool = False
+    red_flag: str | None = None
+    confidence: float | None = Field(default=None, ge=0, le=1)
+
+
+class MessageAcknowledged(EventData):
+    """Staff have seen message `message_seq` (the seq of its message-received event)."""
+
+    message_seq: int = Field(ge=1)
+    note: Note = ""
+
+
+class MessageReplied(EventData):
+    message_seq: int = Field(ge=1)
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class QuestionnaireSubmitted(EventData):
+    """Answers to one outcome instrument at one timepoint; scores are derived from the answers."""
+
+    instrument: Annotated[str, Field(min_length=1, max_length=64)]
+    timepoint: Annotated[str, Field(min_length=1, max_length=64)]
+    answers: dict[str, int | float | None]
+    wording: Annotated[str, Field(max_length=200)] = "carejourney"
+
+
 EVENT_TYPES: dict[str, type[EventData]] = {
     "enrolled": Enrolled,
     "evaluation-completed": EvaluationCompleted,
@@ -147,6 +179,10 @@ EVENT_TYPES: dict[str, type[EventData]] = {
     "follow-up-completed": FollowUpCompleted,
     "referred-out": ReferredOut,
     "withdrawn": Withdrawn,
+    "message-received": MessageReceived,
+    "message-acknowledged": MessageAcknowledged,
+    "message-replied": MessageReplied,
+    "questionnaire-submitted": QuestionnaireSubmitted,
 }
 
 #: Events whose data `at` is the moment the event happened (so it is also the event's time).
