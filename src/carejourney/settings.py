@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "carejourney.clinic",
 ]
 #: Feature apps join when their package is present.
-INSTALLED_APPS += [app for app in ("carejourney.notify",) if importlib.util.find_spec(app) is not None]
+INSTALLED_APPS += [app for app in ("carejourney.notify", "carejourney.results") if importlib.util.find_spec(app) is not None]
 
 # Email: Django's SMTP backend; EMAIL_HOST / EMAIL_PORT from the environment.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
