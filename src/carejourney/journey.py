@@ -105,8 +105,9 @@ def _next_actions(pathway: Pathway, state: JourneyState, appts: list[Appointment
             else:
                 text = f"conservative care reaches the minimum on {review_on}: record how it went"
                 actions.append(Action("staff", "record", "conservative-care-recorded", text, review_on))
+        on_checklist = {item.done_when.event for item in step.checklist if item.id not in ticked}
         for match in step.advance_when.all_of:
-            if recorded(state.events, match) is not None:
+            if recorded(state.events, match) is not None or match.event in on_checklist:
                 continue
             rule = next((r for r in pathway.rules_for(match.event) if all(match.data.get(k) == v for k, v in r.when.items())), None)
             for req in rule.requires if rule else []:
