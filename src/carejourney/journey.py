@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from carejourney.candidacy.assess import CandidacyResult, assess, decision_conflict
+from carejourney.outcomes.due import QuestionnaireDue, open_now, questionnaires_due, worklist_entries
 from carejourney.pathways import engine
 from carejourney.pathways.engine import Clock, JourneyState, Refused, recorded
 from carejourney.pathways.events import Event
@@ -28,7 +29,7 @@ from carejourney.pathways.schema import Pathway
 @dataclass(frozen=True)
 class Action:
     who: str  # patient | staff | clinician
-    kind: str  # checklist | record | visit | wait
+    kind: str  # checklist | record | visit | questionnaire
     id: str
     text: str
     due: dt.date | None = None
@@ -63,6 +64,7 @@ class JourneyView:
     candidacy: CandidacyResult | None
     next_actions: list[Action]
     work: list[WorkItem]
+    questionnaires: list[QuestionnaireDue]
 
     @property
     def next_due(self) -> tuple[dt.date, str] | None:
@@ -151,17 +153,26 @@ def _work(pathway: Pathway, state: JourneyState, appts: list[Appointment], revie
     return items
 
 
+def _questionnaire_actions(pathway: Pathway, items: list[QuestionnaireDue]) -> list[Action]:
+    return [
+        Action("patient", "questionnaire", q.timepoint, f"fill in your questionnaire: {q.title['en']}", q.window_end)
+        for q in open_now(items)
+    ]
+
+
 def compose(pathway: Pathway, state: JourneyState, clock: Clock, birth_date: dt.date | None) -> JourneyView:
     appts = appointments(pathway, state, clock)
     review_on = review_date(pathway, state)
     cand = assess(pathway, state.events, birth_date, clock.today) if pathway.candidacy else None
+    questionnaires = questionnaires_due(pathway, state, clock)
     return JourneyView(
         state,
         appts,
         preparation_reminders(pathway, state, clock),
         cand,
-        _next_actions(pathway, state, appts, review_on),
-        _work(pathway, state, appts, review_on, clock),
+        _next_actions(pathway, state, appts, review_on) + _questionnaire_actions(pathway, questionnaires),
+        _work(pathway, state, appts, review_on, clock) + [WorkItem(**e) for e in worklist_entries(pathway, questionnaires)],
+        questionnaires,
     )
 
 
@@ -203,6 +214,7 @@ def view_dict(pathway: Pathway, view: JourneyView, clock: Clock) -> dict[str, An
         "preparation_reminders": [{"days_before": r.days_before, "on": r.on.isoformat()} for r in view.reminders],
         "candidacy": view.candidacy.as_dict() if view.candidacy else None,
         "next_actions": [a.as_dict() for a in view.next_actions],
+        "questionnaires": [q.as_dict() for q in view.questionnaires],
         "worklist": [
             {"kind": w.kind_on(clock.today), "starts_on": w.starts_on.isoformat(), "due": w.due_on.isoformat(), "subject": w.subject}
             for w in view.work

@@ -126,6 +126,10 @@ def semantic_problems(p: Pathway) -> Iterator[tuple[Loc, str]]:
                 yield from check_match(("steps", i, "advance_when", "all_of", j), m.event)
             if step.advance_when.conservative_care_complete and p.conservative_care is None:
                 yield ("steps", i, "advance_when", "conservative_care_complete"), "needs a conservative_care section"
+    if p.outcomes:
+        yield from p.outcomes.problems(recordable)
+    if p.reminders:
+        yield from p.reminders.problems([v.id for v in p.visits], [c.id for _, c in p.checklist_items()])
     visit_ids = [v.id for v in p.visits]
     if p.preparation.step and p.preparation.step not in step_ids:
         yield ("preparation", "step"), f"'{p.preparation.step}' is not a step (steps: {', '.join(step_ids)})"

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Question-box benchmark: the hybrid ranker against BM25 alone and embeddings alone, in the same run.
+
+    .venv/bin/python bench/questions.py [FILE.jsonl]     (default ../shared/eval/faq-dev.jsonl)
+
+For each method: accuracy (right topic or abstention over non-urgent messages), urgent recall and
+false alarms (the red-flag rules are shared), and latency per message (p50/p95) on one core after a
+warm-up. Each method gets its own weights and abstention threshold, calibrated the same way on the
+fit half of tests/questions/examples.jsonl (see scripts/eval_questions.py --calibrate), so none is
+tuned on the file it is scored on. Also: engine cold start in a fresh process, with the FAQ vector
+cache empty and warm. Results: bench/results/questions.json.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import json  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
+EXAMPLES = ROOT / "tests" / "questions" / "examples.jsonl"
+REPEAT = 5  # passes over the file for latency
+
+COLD = """
+import time, json
+t0 = time.perf_counter()
+from carejourney.pathways.loader import builtin_pathway
+from carejourney.questions.box import engine_for
+engine = engine_for(builtin_pathway("mild"))
+engine.triage("can I have coffee before I come in?")
+print(json.dumps({"ready_s": time.perf_counter() - t0}))
+"""
+
+
+def cold_start(data_dir: str) -> float:
+    """Seconds from process start to the first answer (interpreter start included)."""
+    env = {**os.environ, "CAREJOURNEY_DATA_DIR": data_dir}
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if out.returncode != 0:
+        sys.exit(f"cold start failed:\n{out.stderr}")
+    return round(wall, 3)
+
+
+def pct(values, q):
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def main() -> int:
+    from eval_questions import read_labelled
+
+    from carejourney.pathways.loader import builtin_pathway
+    from carejourney.pathways.question_box import Matching
+    from carejourney.questions.box import engine_for
+    from carejourney.questions.calibration import Labelled, calibrate
+    from carejourney.questions.ranking import OFF_TOPIC, combine
+
+    dev_file = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
+    rows = read_labelled(dev_file)
+    engine = engine_for(builtin_pathway("mild"))
+    ranker = engine.rankers["en"]
+    hybrid = engine.box.matching
+
+    # calibrate BM25 alone and embeddings alone like the hybrid: on the fit half of our own examples
+    examples = [r for r in read_labelled(EXAMPLES) if not r["urgent"]]
+    seen: dict[tuple, int] = {}
+    fit = []
+    texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in examples]
+    vectors = engine.encode(texts)
+    for r, t, v in zip(examples, texts, vectors):
+        key = tuple(r["expect"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] % 2:
+            fit.append(Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])))
+
+    def fitted(weight: float) -> Matching:
+        import carejourney.questions.calibration as cal
+
+        saved = cal.WEIGHTS
+        cal.WEIGHTS = [weight]
+        try:
+            return calibrate(ranker.ids, fit).matching
+        finally:
+            cal.WEIGHTS = saved
+
+    methods = {"hybrid": hybrid, "bm25": fitted(0.0), "embeddings": fitted(1.0)}
+    zeros = None
+
+    def run(name: str, m: Matching, text: str):
+        analysis = engine.detector.analyse(text, "en")
+        if analysis.flag is not None:
+            return None, True
+        text = analysis.text_for_matching
+        if name == "bm25":
+            cos = zeros
+            bm = ranker.bm25_scores(text)
+        elif name == "embeddings":
+            cos = ranker.cosines(engine.encode([text])[0])
+            bm = zeros
+        else:
+            cos = ranker.cosines(engine.encode([text])[0])
+            bm = ranker.bm25_scores(text)
+        best = combine(ranker.ids, cos, bm, m)[0]
+        answered = best.score >= m.abstain_below and best.faq_id != OFF_TOPIC
+        return (best.faq_id if answered else None), False
+
+    import numpy as np
+
+    zeros = np.zeros(len(ranker.ids), dtype=np.float32)
+    results = {}
+    for name, m in methods.items():
+        for r in rows[:5]:
+            run(name, m, r["text"])  # warm-up
+        times, right, non_urgent, flagged, urgent, false_urgent = [], 0, 0, 0, 0, 0
+        for rep in range(REPEAT):
+            for r in rows:
+                t = time.perf_counter()
+                faq_id, is_urgent = run(name, m, r["text"])
+                times.append((time.perf_counter() - t) * 1000)
+                if rep:
+                    continue
+                if r["urgent"]:
+                    urgent += 1
+                    flagged += is_urgent
+                else:
+                    non_urgent += 1
+                    false_urgent += is_urgent
+                    right += not is_urgent and ((faq_id in r["expect"]) if r["expect"] else faq_id is None)
+        results[name] = {
+            "matching": m.model_dump(),
+            "accuracy": round(right / non_urgent, 4), "right": right, "non_urgent": non_urgent,
+            "urgent_recall": round(flagged / urgent, 4) if urgent else None,
+            "false_urgent_rate": round(false_urgent / non_urgent, 4),
+            "latency_ms_p50": round(statistics.median(times), 2), "latency_ms_p95": round(pct(times, 0.95), 2),
+        }
+    # the engine's own triage path, as a web request calls it
+    times = []
+    for _ in range(REPEAT):
+        for r in rows:
+            t = time.perf_counter()
+            engine.triage(r["text"])
+            times.append((time.perf_counter() - t) * 1000)
+    results["hybrid"]["triage_p95_ms"] = round(pct(times, 0.95), 2)
+    base = results["bm25"]["latency_ms_p50"]
+    for name in results:
+        results[name]["latency_p50_vs_bm25"] = round(results[name]["latency_ms_p50"] / base, 2)
+
+    with tempfile.TemporaryDirectory() as empty:
+        first_ever = cold_start(empty)  # vectors computed and cached
+        warm_cache = cold_start(empty)  # a restart: vectors read from the cache
+    report = {
+        "file": str(dev_file), "messages": len(rows), "methods": results,
+        "cold_start_s": {"no_vector_cache": first_ever, "vector_cache": warm_cache},
+        "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
+                    "cores": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
+                    "threads": os.environ.get("OMP_NUM_THREADS")},
+    }
+    out = ROOT / "bench" / "results" / "questions.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+
+    print(f"{dev_file.name}: {len(rows)} messages (one core)")
+    print(f"{'method':<12}{'accuracy':>10}{'urgent':>9}{'false':>8}{'p50 ms':>9}{'p95 ms':>9}{'p50/bm25':>10}")
+    for name, r in results.items():
+        print(f"{name:<12}{100 * r['accuracy']:>9.1f}%{100 * r['urgent_recall']:>8.0f}%{100 * r['false_urgent_rate']:>7.1f}%"
+              f"{r['latency_ms_p50']:>9.2f}{r['latency_ms_p95']:>9.2f}{r['latency_p50_vs_bm25']:>10.2f}")
+    print(f"engine ready from a cold process: {first_ever:.2f} s without the vector cache, {warm_cache:.2f} s with it")
+    print(f"machine load (1 min average) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows every figure alike")
+    print(f"results in {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Score the question box on labelled messages: `make eval`.
+
+    scripts/eval_questions.py [FILE.jsonl ...] [--pathway FILE.yaml] [--json] [--show-misses]
+    scripts/eval_questions.py --calibrate tests/questions/examples.jsonl
+
+Each line: {"id", "text", "expect": [faq ids] (empty: the box should abstain), "urgent": bool}.
+Default FILE: ../shared/eval/faq-dev.jsonl next to the repository.
+
+- accuracy: over non-urgent messages, an expected topic answered, or abstention where none is
+  expected (a non-urgent message flagged urgent counts as wrong);
+- urgent recall: urgent messages flagged; false-urgent rate: non-urgent messages flagged;
+- latency: p50/p95 of one `triage` call per message on a warm engine, this process on one core.
+
+--calibrate FILE: choose the ranking weights and abstention threshold (see questions/calibration.py)
+on every other message of each topic in FILE, report accuracy on the other half (held out), and print
+the `matching:` block to put in the pathway's question_box section.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core, as the target says
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
+
+
+def read_labelled(path: Path) -> list[dict]:
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        sys.exit(f"eval_questions: cannot read {path} ({exc.strerror})")
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            assert isinstance(row, dict) and isinstance(row.get("text"), str)
+            assert isinstance(row.get("expect", []), list) and isinstance(row.get("urgent", False), bool)
+        except (ValueError, AssertionError):
+            sys.exit(f"eval_questions: {path}:{n}: expected a JSON object with text, expect (a list) and urgent (true/false)")
+        rows.append({"id": row.get("id", f"line {n}"), "text": row["text"], "expect": row.get("expect", []),
+                     "urgent": row.get("urgent", False)})
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def evaluate(engine, rows: list[dict]) -> dict:
+    engine.triage("warm-up message about the procedure")
+    times, misses = [], []
+    right = non_urgent = urgent = flagged = false_urgent = 0
+    for r in rows:
+        t = time.perf_counter()
+        res = engine.triage(r["text"])
+        times.append((time.perf_counter() - t) * 1000)
+        if r["urgent"]:
+            urgent += 1
+            flagged += res.urgent
+            ok = res.urgent
+        else:
+            non_urgent += 1
+            false_urgent += res.urgent
+            ok = not res.urgent and ((res.faq_id in r["expect"]) if r["expect"] else res.faq_id is None)
+            right += ok
+        if not ok:
+            misses.append({**r, "got": res.as_dict() | {"evidence": res.evidence}})
+    return {
+        "messages": len(rows),
+        "accuracy": right / non_urgent if non_urgent else None,
+        "right": right, "non_urgent": non_urgent,
+        "urgent_recall": flagged / urgent if urgent else None,
+        "urgent": urgent, "flagged": flagged,
+        "false_urgent_rate": false_urgent / non_urgent if non_urgent else None,
+        "false_urgent": false_urgent,
+        "latency_ms_p50": round(statistics.median(times), 2) if times else None,
+        "latency_ms_p95": round(percentile(times, 0.95), 2) if times else None,
+        "misses": misses,
+    }
+
+
+def _pct(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def report(name: str, s: dict, show_misses: bool) -> None:
+    print(f"{name}: {s['messages']} messages")
+    print(f"  accuracy (right topic or abstention, non-urgent): {_pct(s['accuracy'])} ({s['right']}/{s['non_urgent']})")
+    print(f"  urgent recall: {_pct(s['urgent_recall'])} ({s['flagged']}/{s['urgent']})")
+    print(f"  false-urgent rate: {_pct(s['false_urgent_rate'])} ({s['false_urgent']}/{s['non_urgent']})")
+    print(f"  latency per message: p50 {s['latency_ms_p50']} ms, p95 {s['latency_ms_p95']} ms")
+    if show_misses:
+        for m in s["misses"]:
+            print(f"  miss {m['id']}: {m['text']!r} expected {m['expect'] or ('urgent' if m['urgent'] else 'abstain')}, got {m['got']['faq_id'] or m['got']['red_flag']} ({m['got']['confidence']})")
+
+
+def calibrate(engine, paths: list[Path]) -> dict:
+    from carejourney.pathways.question_box import Matching
+    from carejourney.questions.calibration import Labelled, calibrate as choose, score
+
+    rows = [r for p in paths for r in read_labelled(p) if not r["urgent"]]
+    ranker = engine.rankers["en"]
+    texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in rows]  # as triage ranks them
+    vectors = engine.encode(texts)
+    labelled = [Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])) for r, t, v in zip(rows, texts, vectors)]
+    # every other message of each topic (and of the off-topic ones) is held out
+    seen: dict[tuple, int] = {}
+    fit, held = [], []
+    for r, lab in zip(rows, labelled):
+        key = tuple(r["expect"])
+        seen[key] = seen.get(key, 0) + 1
+        (fit if seen[key] % 2 else held).append(lab)
+    choice = choose(ranker.ids, fit)
+    current = engine.box.matching
+    return {
+        "fit_messages": len(fit), "held_out_messages": len(held),
+        "chosen": choice.matching.model_dump(), "fit_accuracy": choice.accuracy, "margin": round(choice.margin, 4),
+        "held_out_accuracy": score(ranker.ids, held, choice.matching) / len(held) if held else None,
+        "current": current.model_dump(),
+        "current_held_out_accuracy": score(ranker.ids, held, current) / len(held) if held else None,
+        "all_with_chosen": score(ranker.ids, labelled, choice.matching) / len(labelled),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE.jsonl")
+    parser.add_argument("--pathway", type=Path, help="a pathway YAML file (default: the built-in MILD pathway)")
+    parser.add_argument("--calibrate", action="store_true", help="choose the matching weights and threshold on FILE")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args(argv)
+
+    from carejourney.pathways.loader import PathwayError, builtin_pathway, load_pathway
+    from carejourney.questions.box import NoQuestionBox, engine_for
+
+    try:
+        pathway = load_pathway(args.pathway) if args.pathway else builtin_pathway("mild")
+        engine = engine_for(pathway)
+    except (PathwayError, NoQuestionBox) as exc:
+        sys.exit(f"eval_questions: {exc}")
+    files = args.files or [DEFAULT_FILE]
+    if args.calibrate:
+        result = calibrate(engine, files)
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            m = result["chosen"]
+            print(f"fit on {result['fit_messages']} messages: {_pct(result['fit_accuracy'])}; "
+                  f"held out {result['held_out_messages']}: {_pct(result['held_out_accuracy'])} "
+                  f"(current settings: {_pct(result['current_held_out_accuracy'])})")
+            print("  matching:")
+            for k, v in m.items():
+                print(f"    {k}: {v}")
+        return 0
+    results = {}
+    for f in files:
+        s = evaluate(engine, read_labelled(f))
+        results[str(f)] = s
+        if not args.json:
+            report(str(f), s, args.show_misses)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

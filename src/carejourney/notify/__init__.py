@@ -1,0 +1,1 @@
+"""Reminders, staff alerts, email with calendar invitations, and the outbox worker that sends them."""

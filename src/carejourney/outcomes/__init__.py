@@ -1,0 +1,1 @@
+"""Outcome questionnaires: instruments as data, scoring, responders, due dates, charts (pure core)."""

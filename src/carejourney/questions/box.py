@@ -1,0 +1,141 @@
+"""The question box: for a patient's message, an urgent instruction, an approved FAQ answer, or neither.
+
+    triage(pathway, "my foot has gone floppy")        -> urgent, red_flag "leg-weakness", no answer
+    triage(pathway, "can I have coffee before I come in?") -> faq_id "prepare" and its approved answer
+    triage(pathway, "can I bring my dog?")            -> no faq_id: the care team replies
+
+Red flags are checked first and always win: an urgent message never gets an FAQ answer. Only text
+from the pathway is ever returned; nothing is generated. `QuestionEngine` is the pure core (given an
+encoder function and the FAQ's sentence vectors); `triage` builds one per pathway content with the
+shared model (see `model.py`) and keeps it, so a web request does not reload anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from carejourney.pathways.schema import DEFAULT_LANGUAGE, Pathway
+from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, topics
+from carejourney.questions.red_flags import RedFlagDetector
+from carejourney.questions.text import stem
+
+Encode = Callable[[list[str]], np.ndarray]
+
+
+class NoQuestionBox(ValueError):
+    """The pathway has no question_box section."""
+
+
+@dataclass(frozen=True)
+class Triage:
+    faq_id: str | None
+    urgent: bool
+    red_flag: str | None
+    #: 0-1. The best FAQ entry's match score (also when abstaining); 1.0 for a red flag.
+    confidence: float
+    #: The approved FAQ answer in the message's language; None when urgent, abstaining or untranslated.
+    answer: str | None
+    #: For a red flag: what the patient should do now, from the pathway.
+    instruction: str | None = None
+    #: For the care team: the sign that raised the red flag.
+    evidence: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"faq_id": self.faq_id, "urgent": self.urgent, "red_flag": self.red_flag,
+                "confidence": round(self.confidence, 4), "answer": self.answer}
+
+
+class QuestionEngine:
+    """Red flags and FAQ ranking for one pathway. Build once, then call `triage` from any thread."""
+
+    def __init__(self, pathway: Pathway, encode: Encode, vectors_for: Callable[[list[str]], np.ndarray] | None = None,
+                 known_words: frozenset[str] = frozenset()):
+        box = pathway.question_box
+        if box is None:
+            raise NoQuestionBox(f"the pathway {pathway.key} has no question_box section")
+        self.pathway = pathway
+        self.box = box
+        self.encode = encode
+        self.flags = {f.id: f for f in box.red_flags}
+        self.entries = {e.id: e for e in pathway.faq}
+        self.detector = RedFlagDetector(box, known_words)
+        vectors_for = vectors_for or encode
+        self.rankers: dict[str, FaqRanker] = {}
+        for lang, rules in box.languages.items():
+            lang_topics = topics(pathway, lang)
+            if not pathway.faq:
+                continue
+            sentences = [s for t in lang_topics for s in t.sentences]
+            self.rankers[lang] = FaqRanker(
+                lang_topics, vectors_for(sentences), box.matching,
+                frozenset(stem(w) for w in rules.stopwords), known_words,
+            )
+
+    def rank(self, text: str, language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
+        ranker = self.rankers.get(language) or self.rankers[DEFAULT_LANGUAGE]
+        return ranker.rank(text, self.encode([text])[0])
+
+    def triage(self, text: str, language: str = DEFAULT_LANGUAGE) -> Triage:
+        analysis = self.detector.analyse(text, language)
+        flag = analysis.flag
+        if flag is not None:
+            rule = self.flags[flag.category]
+            instruction = rule.instruction.get(language) or rule.instruction[DEFAULT_LANGUAGE]
+            return Triage(None, True, flag.category, 1.0, None, instruction, flag.evidence)
+        if not text.strip() or not self.rankers:
+            return Triage(None, False, None, 0.0, None)
+        ranked = self.rank(analysis.text_for_matching, language)
+        best = ranked[0]
+        # confidence is always about the best FAQ entry, also when the off-topic examples won
+        top_entry = next(r for r in ranked if r.faq_id != OFF_TOPIC)
+        confidence = min(max(top_entry.score, 0.0), 1.0)
+        if best.faq_id == OFF_TOPIC or best.score < self.box.matching.abstain_below:
+            return Triage(None, False, None, confidence, None)
+        return Triage(best.faq_id, False, None, confidence, self.entries[best.faq_id].answer.get(language))
+
+
+_engines: dict[str, QuestionEngine] = {}
+_by_identity: dict[int, tuple[Pathway, QuestionEngine]] = {}
+_lock = threading.Lock()
+
+
+def content_key(pathway: Pathway) -> str:
+    """Two pathway objects with the same content share an engine."""
+    return hashlib.sha256(pathway.model_dump_json().encode()).hexdigest()
+
+
+def engine_for(pathway: Pathway) -> QuestionEngine:
+    """The engine for this pathway's content, built on first use (about a second) and kept."""
+    hit = _by_identity.get(id(pathway))
+    if hit is not None and hit[0] is pathway:
+        return hit[1]
+    from carejourney.questions import model
+
+    key = content_key(pathway)
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            enc = model.encoder()
+            engine = QuestionEngine(pathway, enc.encode, model.sentence_vectors, model.known_words())
+            if len(_engines) >= 16:  # pathway versions in use; a bound, not an expected size
+                _engines.clear()
+                _by_identity.clear()
+            _engines[key] = engine
+        _by_identity[id(pathway)] = (pathway, engine)
+    return engine
+
+
+def triage(pathway: Pathway, text: str, language: str = DEFAULT_LANGUAGE) -> Triage:
+    """Triage one patient message against the pathway's question box (see the module docstring).
+
+    A pathway without a question_box section answers nothing and flags nothing: every message waits
+    for the care team.
+    """
+    if pathway.question_box is None:
+        return Triage(None, False, None, 0.0, None)
+    return engine_for(pathway).triage(text, language)

@@ -1,0 +1,1 @@
+"""Outcome results: the per-submission score projection, licensed wording, and the clinic report."""
