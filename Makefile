@@ -21,22 +21,36 @@ run: $(STAMP)
 	$(CJ) init
 	@if [ ! -f var/.demo-loaded ]; then $(CJ) demo --patients 120 && touch var/.demo-loaded; fi
 	@echo ""
-	@echo "Demo logins (password demo-journey-2026). The admin accounts sign in at http://127.0.0.1:8000/admin/;"
-	@echo "coordinator and clinician accounts are used with --by on the command line until the console lands."
+	@echo "Demo logins (password demo-journey-2026) at http://127.0.0.1:8000/accounts/login/ -- staff codes: see README.md"
 	@$(CJ) staff list
 	@echo ""
 	$(CJ) serve --host 127.0.0.1 --port 8000
 
-# PostgreSQL's server binaries come from Debian's package when this machine lacks them.
-system-packages:
+# PostgreSQL's server binaries and Chromium (for the browser tests) come from Debian's packages when this
+# machine lacks them; axe-core (accessibility checks in the browser tests) from npm into var/npm.
+AXE_JS := var/npm/node_modules/axe-core/axe.min.js
+
+system-packages: $(AXE_JS)
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "Installing PostgreSQL (Debian package)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium (Debian package)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(AXE_JS):
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing npm (Debian package)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	mkdir -p var/npm
+	npm install --prefix var/npm --no-audit --no-fund --silent axe-core
 
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) system-packages
 	$(PY) -m pytest
 
 test-postgres: $(STAMP) system-packages

@@ -5,6 +5,9 @@ CAREJOURNEY_DATA_DIR  where the SQLite file lives (default: ./var)
 DJANGO_DEBUG     1 for development (the default), 0 in production
 DJANGO_SECRET_KEY  required when DJANGO_DEBUG is 0
 DJANGO_ALLOWED_HOSTS  comma-separated, default localhost names
+CAREJOURNEY_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 15)
+CAREJOURNEY_VIEW_CACHE  0 turns off the per-process caches of journey views and pages (default on)
+DJANGO_SECURE_SSL_REDIRECT  1 to redirect http to https (behind a TLS proxy set DJANGO_PROXY_SSL_HEADER=1 too)
 """
 
 from __future__ import annotations
@@ -38,7 +41,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",
     "carejourney.clinic",
+    "carejourney.accounts",
+    "carejourney.audit",
+    "carejourney.portal",
+    "carejourney.console",
+    "carejourney.api",
 ]
 #: Feature apps join when their package is present.
 INSTALLED_APPS += [app for app in ("carejourney.notify", "carejourney.results") if importlib.util.find_spec(app) is not None]
@@ -57,11 +69,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "carejourney.accounts.middleware.StaffIdleTimeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "carejourney.urls"
@@ -77,6 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "carejourney.accounts.context.account",
             ]
         },
     }
@@ -101,6 +121,12 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Per-process caches of derived, exactly-keyed data (a journey's composed view, the portal's journey page):
+# see carejourney/portal/reading.py. CAREJOURNEY_VIEW_CACHE=0 turns them off (the benchmark measures both).
+VIEW_CACHE = os.environ.get("CAREJOURNEY_VIEW_CACHE", "1") != "0"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache" if VIEW_CACHE
+                      else "django.core.cache.backends.dummy.DummyCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -112,18 +138,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes counts failed logins and locks out (username + address) after AXES_FAILURE_LIMIT.
+    "axes.backends.AxesStandaloneBackend",
+    "carejourney.accounts.backends.AccountBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+STAFF_IDLE_SECONDS = int(os.environ.get("CAREJOURNEY_STAFF_IDLE_MINUTES", "15")) * 60
+#: How long a portal invitation link works.
+INVITATION_DAYS = 7
+OTP_TOTP_ISSUER = "carejourney"
+
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "0") == "1"
+if os.environ.get("DJANGO_PROXY_SSL_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+
+# No inline scripts or styles anywhere: every page works without JavaScript, and any script is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Application logs carry no patient data: ids only, never names, dates of birth or messages.
 LOGGING = {

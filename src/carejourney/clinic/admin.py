@@ -1,6 +1,12 @@
+"""Django's admin (second factor required) for clinics, staff and pathway versions.
+
+Patient records are not here: they live in the care-team console, scoped to each staff member's clinics and
+audited on every view.
+"""
+
 from django.contrib import admin
 
-from carejourney.clinic.models import Clinic, Journey, JourneyEvent, Patient, PathwayVersion, StaffMember
+from carejourney.clinic.models import Clinic, PathwayVersion, StaffMember
 
 
 @admin.register(Clinic)
@@ -12,31 +18,6 @@ class ClinicAdmin(admin.ModelAdmin):
 class StaffAdmin(admin.ModelAdmin):
     list_display = ("user", "role")
     filter_horizontal = ("clinics",)
-
-
-@admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
-    list_display = ("id", "full_name", "clinic")
-    list_filter = ("clinic",)
-    search_fields = ("full_name",)
-
-
-class EventInline(admin.TabularInline):
-    model = JourneyEvent
-    fields = ("seq", "type", "at", "actor_role", "actor_label", "data")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Journey)
-class JourneyAdmin(admin.ModelAdmin):
-    list_display = ("id", "patient", "pathway", "started_at")
-    readonly_fields = ("patient", "pathway", "started_at")
-    inlines = [EventInline]
 
 
 @admin.register(PathwayVersion)

@@ -8,12 +8,14 @@ and checks every history), so 100k journeys stay quick.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import random
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -34,6 +36,8 @@ from carejourney.pathways.engine import Clock
 from carejourney.pathways.events import Actor, Event, parse_data
 
 DEMO_PASSWORD = "demo-journey-2026"
+#: Demo patients with a portal login: the first patient of each scenario at each clinic.
+PATIENT_LOGIN = "patient-{scenario}@{clinic}.demo.carejourney.test"
 CLINICS = [
     ("riverside", "Riverside Spine & Pain", "America/New_York", "+1 555 0100"),
     ("lakeview", "Lakeview Pain Clinic", "America/Chicago", "+1 555 0140"),
@@ -170,6 +174,7 @@ def _imaging(rng: random.Random, enrol: dt.date, level: str, severe: bool) -> di
 def ensure_clinics_and_staff() -> tuple[list[Clinic], dict[tuple[str, str], StaffMember]]:
     User = get_user_model()
     clinics, staff = [], {}
+    hashed = None  # one hash for every demo account: argon2 is slow on purpose
     for slug, name, tz, phone in CLINICS:
         clinic, _ = Clinic.objects.get_or_create(slug=slug, defaults={"name": name, "timezone": tz, "phone": phone})
         clinics.append(clinic)
@@ -177,15 +182,43 @@ def ensure_clinics_and_staff() -> tuple[list[Clinic], dict[tuple[str, str], Staf
             email = f"{role}@{slug}.demo.carejourney.test"
             user = User.objects.filter(username=email).first()
             if user is None:
-                # Until the care-team console lands, the demo admin browses the records in Django's admin.
+                # Demo admins also manage clinics, staff and their authenticator devices in Django's admin.
                 admin = role == "admin"
                 user = User(username=email, email=email, first_name=first, last_name=last, is_staff=admin, is_superuser=admin)
-                user.set_password(DEMO_PASSWORD)
+                hashed = hashed or make_password(DEMO_PASSWORD)
+                user.password = hashed
                 user.save()
             member, _ = StaffMember.objects.get_or_create(user=user, defaults={"role": role})
             member.clinics.add(clinic)
+            _ensure_totp(user)
             staff[(slug, role)] = member
     return clinics, staff
+
+
+def totp_key(email: str) -> bytes:
+    """The demo staff member's fixed TOTP secret (demo only: anyone can work it out from the email)."""
+    return hashlib.sha1(f"carejourney-demo:{email}".encode()).digest()
+
+
+def _ensure_totp(user) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(user=user, name="demo authenticator", key=totp_key(user.email).hex(), confirmed=True)
+
+
+def _ensure_patient_logins(patients: list[tuple[str, Patient]]) -> list[dict[str, str]]:
+    """Give the listed demo patients a portal login (skipped where the login exists already)."""
+    User = get_user_model()
+    wanted = {PATIENT_LOGIN.format(scenario=sc, clinic=p.clinic.slug): (sc, p) for sc, p in patients}
+    taken = set(User.objects.filter(username__in=list(wanted)).values_list("username", flat=True))
+    hashed = make_password(DEMO_PASSWORD)  # one hash for all: argon2 is slow on purpose
+    new = {name: User(username=name, email=name, password=hashed) for name in wanted if name not in taken}
+    User.objects.bulk_create(list(new.values()))
+    for user in User.objects.filter(username__in=list(new)):
+        Patient.objects.filter(pk=wanted[user.username][1].pk).update(user=user)
+    return [{"username": name, "scenario": sc, "clinic": p.clinic.slug, "patient_id": p.pk}
+            for name, (sc, p) in wanted.items() if name in new]
 
 
 def generate(patients: int, seed: int = 1, now: dt.datetime | None = None, progress: Callable[[int], None] | None = None,
@@ -197,18 +230,24 @@ def generate(patients: int, seed: int = 1, now: dt.datetime | None = None, progr
         clinics, staff = ensure_clinics_and_staff()
     counts: dict[str, int] = {}
     made = 0
+    first: list[tuple[str, Patient]] = []
     while made < patients:
         size = min(batch, patients - made)
         with transaction.atomic():
-            _write_batch(range(made, made + size), seed, now, pathway, version, clinics, staff, counts)
+            written = _write_batch(range(made, made + size), seed, now, pathway, version, clinics, staff, counts)
+        first += [(SCENARIOS[(i // len(clinics)) % len(SCENARIOS)], p) for i, p in written
+                  if i < len(clinics) * len(SCENARIOS)]
         made += size
         if progress:
             progress(made)
+    with transaction.atomic():
+        logins = _ensure_patient_logins(first)
     return {
         "patients": patients, "seed": seed, "by_status_and_step": dict(sorted(counts.items())),
         "clinics": [c.slug for c in clinics],
         "staff": [{"email": m.user.email, "role": m.role, "clinic": slug} for (slug, _), m in staff.items()],
         "password": DEMO_PASSWORD,
+        "patient_logins": logins,
     }
 
 
@@ -252,6 +291,7 @@ def _write_batch(indexes, seed, now, pathway, version, clinics, staff, counts) -
     _insert(JourneyProjection, projections)
     _insert(Appointment, appts)
     _insert(WorklistItem, work)
+    return [(i, p) for i, (p, *_) in zip(indexes, planned)]
 
 
 def _insert(model, rows: list[dict[str, Any]]) -> None:
@@ -289,4 +329,7 @@ def summary_text(summary: dict[str, Any]) -> str:
     lines += [f"  {n:>6}  {key}" for key, n in summary["by_status_and_step"].items()]
     lines.append(f"Demo staff (password {summary['password']}):")
     lines += [f"  {s['role']:<12} {s['email']}" for s in summary["staff"]]
+    if summary.get("patient_logins"):
+        lines.append("Demo patient logins (same password):")
+        lines += [f"  {p['scenario']:<22} {p['username']}" for p in summary["patient_logins"]]
     return "\n".join(lines)

@@ -19,3 +19,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """A no-op: liveness for load balancers, and the baseline the web benchmark compares pages with."""
+    return HttpResponse("ok", content_type="text/plain")
