@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CJ := $(VENV)/bin/carejourney
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench install system-packages clean
+.PHONY: run test test-sqlite test-postgres bench eval install system-packages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ test-postgres: $(STAMP) system-packages
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The question box on the development set of patient messages (../shared/eval/faq-dev.jsonl).
+eval: $(STAMP)
+	$(PY) scripts/eval_questions.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -14,11 +14,13 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import median_ms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
@@ -34,15 +36,6 @@ def measure(size: int) -> dict:
     if out.returncode != 0:
         sys.exit(f"benchmark at {size} failed:\n{out.stderr}")
     return json.loads(out.stdout)
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def one() -> None:
@@ -66,14 +59,14 @@ def one() -> None:
     generate_s = time.perf_counter() - t
     clinic = Clinic.objects.get(slug="riverside")
     worklist(clinic=clinic)  # warm the page cache
-    wl_all = _median_ms(lambda: worklist(), 25)
-    wl_clinic = _median_ms(lambda: worklist(clinic=clinic), 25)
-    wl_kind = _median_ms(lambda: worklist(clinic=clinic, kind="follow-up-overdue"), 25)
+    wl_all = median_ms(lambda: worklist(), 25)
+    wl_clinic = median_ms(lambda: worklist(clinic=clinic), 25)
+    wl_kind = median_ms(lambda: worklist(clinic=clinic, kind="follow-up-overdue"), 25)
     ids = list(Patient.objects.order_by("?").values_list("pk", flat=True)[:40])
     patients = iter(ids * 3)
-    show = _median_ms(lambda: _journey_view(records.current_journey(Patient.objects.get(pk=next(patients)))), 40)
+    show = median_ms(lambda: _journey_view(records.current_journey(Patient.objects.get(pk=next(patients)))), 40)
     patients = iter(ids * 3)
-    baseline = _median_ms(lambda: Patient.objects.select_related("clinic").get(pk=next(patients)), 40)
+    baseline = median_ms(lambda: Patient.objects.select_related("clinic").get(pk=next(patients)), 40)
     print(json.dumps({
         "journeys": size, "generate_s": round(generate_s, 1), "worklist_ms": wl_all, "worklist_clinic_ms": wl_clinic,
         "worklist_kind_ms": wl_kind, "journey_show_ms": show, "patient_row_ms": baseline,

@@ -22,18 +22,12 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import median_ms  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 JOURNEYS = int(os.environ.get("BENCH_OUTCOME_JOURNEYS", "100000"))
 TARGET_S = 1.0
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(statistics.median(times), 2)
 
 
 def _fill(n: int) -> int:
@@ -112,10 +106,10 @@ def one() -> None:
         cursor.execute("ANALYZE")
     riverside = Clinic.objects.get(slug="riverside")
     clinic_report()  # warm the page cache and the pathway parse once
-    baseline = _median_ms(lambda: Score.objects.count(), 5)
-    baseline_clinic = _median_ms(lambda: Score.objects.filter(clinic=riverside).count(), 5)
-    report_all = _median_ms(lambda: clinic_report(), 5)
-    report_one = _median_ms(lambda: clinic_report(riverside), 5)
+    baseline = median_ms(lambda: Score.objects.count(), 5)
+    baseline_clinic = median_ms(lambda: Score.objects.filter(clinic=riverside).count(), 5)
+    report_all = median_ms(lambda: clinic_report(), 5)
+    report_one = median_ms(lambda: clinic_report(riverside), 5)
     data = clinic_report()
     three = next(r for r in data["rows"] if r["timepoint"] == "3-months" and r["key"] == "odi")
     print(json.dumps({

@@ -17,7 +17,7 @@ ORDER = ["foundation", "questions", "outcomes", "notify", "web"]
 
 
 def main() -> int:
-    present = [p.stem for p in sorted(HERE.glob("*.py")) if p.stem not in ("run", "__init__")]
+    present = [p.stem for p in sorted(HERE.glob("*.py")) if p.stem != "run" and not p.stem.startswith("_")]
     names = sorted(present, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
     only = [n for n in os.environ.get("BENCH_ONLY", "").split(",") if n]
     if only:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -349,8 +350,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.patients < 1 or args.patients > 1_000_000:
         raise CliError("--patients: give a number from 1 to 1000000")
     summary = demo.generate(args.patients, seed=args.seed, progress=_progress("demo patients", args.patients, quiet=args.json))
+    summary.update(_demo_extras(args))
     _out(args, summary, lambda: demo.summary_text(summary))
     return 0
+
+
+def _demo_extras(args: argparse.Namespace) -> dict[str, Any]:
+    """Questionnaire answers and planned reminders for the demo journeys, when those features are installed."""
+    extras: dict[str, Any] = {}
+    if importlib.util.find_spec("carejourney.results"):
+        from carejourney.results.demo import add_demo_submissions
+
+        done = add_demo_submissions(seed=args.seed)
+        extras["questionnaires"] = {k: v for k, v in done.items() if k != "journeys"}
+        if not args.json:
+            print(f"Demo questionnaires: {done.get('submissions', 0)} submitted.", file=sys.stderr)
+    if importlib.util.find_spec("carejourney.notify"):
+        from carejourney.notify import outbox
+
+        extras["outbox"] = outbox.rebuild()
+        if not args.json:
+            print(f"Reminders planned: {extras['outbox']}.", file=sys.stderr)
+    return extras
 
 
 def cmd_pathway_load(args: argparse.Namespace) -> int:
