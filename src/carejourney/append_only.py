@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.db import migrations
 
 
-def append_only(table: str, what: str) -> migrations.RunPython:
-    """Triggers on SQLite and PostgreSQL refusing UPDATE and DELETE on `table` with '<what> are append-only'."""
+Statements = dict[str, list[str]]
+
+
+def statements(table: str, what: str) -> tuple[Statements, Statements]:
+    """(create, drop) SQL per database vendor for the triggers guarding `table`."""
     message = f"{what} are append-only"
     forward = {
         "sqlite": [
@@ -28,10 +31,16 @@ def append_only(table: str, what: str) -> migrations.RunPython:
             f"DROP FUNCTION IF EXISTS {table}_append_only();",
         ],
     }
+    return forward, backward
 
-    def run(statements):
+
+def append_only(table: str, what: str) -> migrations.RunPython:
+    """Triggers on SQLite and PostgreSQL refusing UPDATE and DELETE on `table` with '<what> are append-only'."""
+    forward, backward = statements(table, what)
+
+    def run(by_vendor: Statements):
         def apply(apps, schema_editor):
-            for sql in statements.get(schema_editor.connection.vendor, []):
+            for sql in by_vendor.get(schema_editor.connection.vendor, []):
                 schema_editor.execute(sql)
 
         return apply

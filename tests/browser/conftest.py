@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -34,16 +33,17 @@ def _sqlite_flush_keeps_append_only_triggers():
         yield
         return
     DatabaseOperations = type(connection.ops)
-    guarded = [importlib.import_module(m) for m in ("carejourney.clinic.migrations.0002_events_append_only",
-                                                     "carejourney.audit.migrations.0002_append_only")]
+    from carejourney.append_only import statements
+
+    guarded = [statements("clinic_journeyevent", "journey events"), statements("audit_auditentry", "audit entries")]
     original = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):
         statements = original(self, style, tables, **kwargs)
         if not statements:
             return statements
-        drop = [sql for m in guarded for sql in m.SQLITE_UNDO]
-        create = [sql for m in guarded for sql in m.SQLITE]
+        drop = [sql for _, undo in guarded for sql in undo["sqlite"]]
+        create = [sql for do, _ in guarded for sql in do["sqlite"]]
         return drop + list(statements) + create
 
     DatabaseOperations.sql_flush = sql_flush
