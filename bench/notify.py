@@ -116,7 +116,7 @@ def seed(count: int, sample_path: str) -> None:
         ("procedure-scheduled", {"at": "2026-08-03T08:30"}, staff, dt.datetime(2026, 7, 15, 11)),
     ]:
         records.record(journey, kind, data, actor=actor, at=at, now=t0)
-    templates = list(OutboxMessage.objects.filter(journey=journey).exclude(kind="preparation"))  # invitation (with .ics) + reminder
+    templates = list(OutboxMessage.objects.filter(journey=journey).filter(kind__in=("invitation", "reminder")))  # invitation (with .ics) + reminder
     now = dt.datetime.fromisoformat(NOW)
     skip = {"id", "key", "message_id", "created_at", "updated_at"}
     fields = [f.name for f in OutboxMessage._meta.concrete_fields if f.name not in skip]

@@ -5,6 +5,8 @@ CAREJOURNEY_DATA_DIR  where the SQLite file lives (default: ./var)
 DJANGO_DEBUG     1 for development (the default), 0 in production
 DJANGO_SECRET_KEY  required when DJANGO_DEBUG is 0
 DJANGO_ALLOWED_HOSTS  comma-separated, default localhost names
+CAREJOURNEY_SITE_URL  the app's public address, for links in emails (e.g. https://care.example.org)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL  outgoing mail
 CAREJOURNEY_STAFF_IDLE_MINUTES  staff sessions end after this long without a request (default 15)
 CAREJOURNEY_VIEW_CACHE  0 turns off the per-process caches of journey views and pages (default on)
 DJANGO_SECURE_SSL_REDIRECT  1 to redirect http to https (behind a TLS proxy set DJANGO_PROXY_SSL_HEADER=1 too)
@@ -64,6 +66,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "care-team@carejourney.invalid")
+#: Where patients reach the app (e.g. https://care.example.org), for links in emails.
+SITE_URL = os.environ.get("CAREJOURNEY_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,6 +4,7 @@ import pytest
 
 from carejourney.clinic import pathway_store, records
 from carejourney.clinic.models import Clinic, StaffMember
+from carejourney.outcomes.instruments import instrument
 from carejourney.pathways.events import Actor
 from helpers import EVALUATION, IMAGING
 from smtp_sink import SmtpServer
@@ -64,3 +65,18 @@ def to_candidate(journey):
 
 def schedule(journey, when="2026-08-03T08:30", at=dt.datetime(2026, 7, 15, 11), now=None):
     return record(journey, "procedure-scheduled", {"at": when, "levels": ["L4-L5"]}, at=at, now=now)
+
+
+ANSWERS = {
+    "nrs-back": {"back-pain": 3}, "nrs-leg": {"leg-pain": 2}, "walking-tolerance": {"walk-minutes": 30},
+    "standing-tolerance": {"stand-minutes": 20},
+    "odi": {s: 1 for s in ("pain-intensity", "personal-care", "lifting", "walking", "sitting", "standing", "sleeping",
+                           "sex-life", "social-life", "travelling")},
+}
+
+
+def answers(instrument_id):
+    """A valid (synthetic) set of answers for one instrument, as a patient would submit it."""
+    if instrument_id in ANSWERS:
+        return ANSWERS[instrument_id]
+    return {item.id: item.values[0] for section in instrument(instrument_id).sections for item in section.items}

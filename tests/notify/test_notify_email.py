@@ -73,7 +73,7 @@ def test_the_invitation_arrives_with_its_calendar_entry(smtp, scheduled):
     assert not list(cal.walk("VALARM"))
     # Nothing else is due yet, and running again sends nothing twice.
     assert send(now).sent == 0 and len(smtp.received) == 1
-    assert delivery_status(patient)[-1]["status_text"] == "sent"
+    assert next(r for r in delivery_status(patient) if r["kind"] == "invitation")["status_text"] == "sent"
 
 
 def test_a_reschedule_updates_the_calendar_event_and_an_exit_cancels_it(smtp, scheduled):
@@ -122,9 +122,10 @@ def test_quiet_hours_are_honoured(smtp, clinic):
 def test_a_reminder_whose_moment_passed_long_ago_is_not_sent(smtp, scheduled):
     patient, journey = scheduled
     # The worker was down for two weeks: the invitation (useful for 72 hours) and the 7-day reminder
-    # (for 2026-07-27 09:00, useful for 12 hours) are not sent late; the 2-day reminder is on time.
+    # (for 2026-07-27 09:00, useful for 12 hours) are not sent late, nor are the four questionnaire
+    # reminders (baseline and pre-procedure: opened and nudge); the 2-day reminder is on time.
     tally = send(local(2026, 8, 1, 9, 0))
-    assert (tally.expired, tally.sent) == (2, 1)
+    assert (tally.expired, tally.sent) == (6, 1)
     status = {r["subject"]: r["status_text"] for r in delivery_status(patient)}
     assert status["Your MILD procedure is in one week"] == "not sent: too late to be useful"
     assert status["Your MILD procedure is booked for Monday, August 3, 2026"] == "not sent: too late to be useful"
@@ -174,7 +175,8 @@ def test_sms_uses_the_logging_backend_and_never_claims_a_send(smtp, clinic, capl
     row = OutboxMessage.objects.get(kind="invitation")
     assert row.status == "logged" and row.sent_at is None
     assert "555" not in caplog.text and "MILD" not in caplog.text and row.message_id in caplog.text
-    assert delivery_status(patient)[-1]["status_text"] == "not sent: no text-message provider is set up"
+    assert next(r for r in delivery_status(patient) if r["kind"] == "invitation")["status_text"] == \
+        "not sent: no text-message provider is set up"
 
 
 def test_staff_alert_reaches_the_coordinator_without_patient_details(smtp, clinic):
@@ -222,7 +224,9 @@ def test_rebuild_writes_rows_for_journeys_stored_without_hooks(smtp, scheduled, 
     OutboxMessage.objects.all().delete()
     assert main(["notify", "rebuild", "--now", "2026-07-15T15:10:00Z", "--json"]) == 0
     totals = json.loads(capsys.readouterr().out)
-    assert totals["journeys"] == 1 and totals["created"] == 5
+    # Invitation, three preparation reminders, the day-before reminder, and the pre-procedure
+    # questionnaire (opened, nudge); the baseline questionnaire's moments are long gone.
+    assert totals["journeys"] == 1 and totals["created"] == 7
     assert main(["notify", "rebuild", "--now", "2026-07-15T15:10:00Z", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["created"] == 0
 
@@ -235,12 +239,14 @@ def test_outbox_rows_are_written_and_rolled_back_with_the_event(clinic):
     patient, journey = enrol(clinic)
     to_candidate(journey)
     events = JourneyEvent.objects.filter(journey=journey).count()
+    before = set(OutboxMessage.objects.filter(journey=journey).values_list("key", flat=True))
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             schedule(journey)
-            assert OutboxMessage.objects.filter(journey=journey).count() == 5
+            assert OutboxMessage.objects.filter(journey=journey).exclude(kind="questionnaire").count() == 5
             raise RuntimeError("the request failed after the event was recorded")
-    assert not OutboxMessage.objects.filter(journey=journey).exists()
+    assert set(OutboxMessage.objects.filter(journey=journey).values_list("key", flat=True)) == before
+    assert not OutboxMessage.objects.filter(journey=journey, kind__in=("invitation", "preparation", "reminder")).exists()
     assert JourneyEvent.objects.filter(journey=journey).count() == events
 
 

@@ -3,12 +3,14 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 
 from carejourney import journey as journey_core
 from carejourney.notify import plan
 from carejourney.pathways import engine
 from carejourney.pathways.loader import BUILTIN_DIR, parse_pathway
+from conftest import answers
 from helpers import at, clock, ev, history_to_candidacy
 
 NY = ZoneInfo("America/New_York")
@@ -120,3 +122,113 @@ def test_staff_alerts_for_the_review_date_and_a_missed_follow_up(mild):
 
 def test_retry_delay_doubles_up_to_a_cap():
     assert [plan.retry_delay(n, 60, 600).total_seconds() for n in (1, 2, 3, 4, 5)] == [60, 120, 240, 480, 600]
+
+
+# Questionnaires due -------------------------------------------------------------------------------
+
+PERFORMED = at("2026-08-03", "09:00")
+
+
+def _performed():
+    return _scheduled() + [
+        ev("procedure-performed", PERFORMED, {"at": PERFORMED.isoformat(), "duration_min": 70, "levels": ["L4-L5"]}),
+        ev("discharged", PERFORMED + dt.timedelta(hours=4), {"at": (PERFORMED + dt.timedelta(hours=4)).isoformat()}),
+    ]
+
+
+def _questionnaires(planned):
+    return {k: p for k, p in planned.items() if p.kind == "questionnaire"}
+
+
+def test_a_questionnaire_reminder_goes_out_when_its_window_opens_and_once_before_it_closes(mild):
+    planned = _questionnaires(_plan(mild, _performed(), at("2026-08-04", "12:00")))
+    # Done the day after the procedure: the 3-month questionnaire is due 2026-11-01, open 2026-10-18 to 2026-11-22.
+    opened = planned["j7:questionnaire:3-months:open:2026-10-18"]
+    assert (opened.send_at.astimezone(NY), opened.audience, opened.channel) == (dt.datetime(2026, 10, 18, 9, 0, tzinfo=NY), "patient", "email")
+    assert opened.expires_at.astimezone(NY) == dt.datetime(2026, 10, 18, 21, 0, tzinfo=NY)
+    assert opened.subject == "A questionnaire is ready for you"
+    text = " ".join(opened.paragraphs)
+    assert "A new questionnaire is ready for you: 3 months after your procedure." in text
+    assert "Your answers show how your pain and walking change" in text
+    assert "Please fill it in by Sunday, November 22, 2026." in text and "patient page: /portal/" in text
+    nudge = planned["j7:questionnaire:3-months:nudge:5d:2026-11-22"]
+    assert nudge.send_at.astimezone(NY) == dt.datetime(2026, 11, 17, 9, 0, tzinfo=NY)
+    assert nudge.subject == "Please fill in your questionnaire by Sunday, November 22, 2026"
+    # The 2-week one too; the baseline and pre-procedure ones closed when the procedure was done.
+    assert set(planned) == {
+        "j7:questionnaire:2-weeks:open:2026-08-14", "j7:questionnaire:2-weeks:nudge:5d:2026-08-24",
+        "j7:questionnaire:3-months:open:2026-10-18", "j7:questionnaire:3-months:nudge:5d:2026-11-22",
+    }
+
+
+def test_a_window_already_open_when_booked_is_announced_at_the_next_send_time(mild):
+    # Booked 19 days out at 11:00: the pre-procedure window opened two days earlier.
+    planned = _questionnaires(_plan(mild, _scheduled(), at("2026-07-15", "12:00")))
+    opened = planned["j7:questionnaire:pre-procedure:open:2026-07-13"]
+    assert opened.send_at.astimezone(NY) == dt.datetime(2026, 7, 16, 9, 0, tzinfo=NY)
+    assert "The week before your procedure" in opened.paragraphs[0]
+    assert planned["j7:questionnaire:pre-procedure:nudge:5d:2026-08-03"].send_at.astimezone(NY) == dt.datetime(2026, 7, 29, 9, 0, tzinfo=NY)
+
+
+def submissions(pathway, timepoint, when, only=None):
+    instruments = pathway.outcomes.timepoint(timepoint).instruments
+    return [ev("questionnaire-submitted", when, {"instrument": i, "timepoint": timepoint, "answers": answers(i)}, role="patient")
+            for i in (only or instruments)]
+
+
+def test_questionnaire_reminders_stop_once_it_is_completed_but_not_while_answers_are_missing(mild):
+    partly = _performed() + submissions(mild, "3-months", at("2026-10-18", "10:00"), only=["nrs-back", "odi"])
+    keys = set(_questionnaires(_plan(mild, partly, at("2026-10-18", "10:05"))))
+    assert "j7:questionnaire:3-months:nudge:5d:2026-11-22" in keys
+    done = _performed() + submissions(mild, "3-months", at("2026-10-18", "10:00"))
+    keys = set(_questionnaires(_plan(mild, done, at("2026-10-18", "10:05"))))
+    assert not any(":3-months:" in k for k in keys)
+    assert "j7:questionnaire:2-weeks:open:2026-08-14" in keys  # each timepoint on its own
+
+
+def test_questionnaire_reminders_stop_when_missed_or_when_the_journey_ends(mild):
+    before = _questionnaires(_plan(mild, _scheduled(), at("2026-07-20", "12:00")))
+    assert any(":pre-procedure:" in k for k in before)
+    # The procedure closes the pre-procedure window: missed, so no nudge.
+    after = _questionnaires(_plan(mild, _performed(), at("2026-08-04", "12:00")))
+    assert not any(":pre-procedure:" in k or ":baseline:" in k for k in after)
+    withdrawn = _performed() + [ev("withdrawn", at("2026-08-10"), {"reason": "moving away"})]
+    assert _questionnaires(_plan(mild, withdrawn, at("2026-08-10", "12:00"))) == {}
+    # No channel or no address: nothing planned for the patient.
+    assert _questionnaires(_plan(mild, _performed(), at("2026-08-04", "12:00"), contact=plan.Contact("none"))) == {}
+
+
+def test_questionnaire_reminders_follow_language_channel_and_quiet_hours(mild):
+    data = yaml.safe_load((BUILTIN_DIR / "mild.yaml").read_text())
+    rules = data["reminders"]
+    rules["send_time"] = "21:30"  # inside quiet hours (20:00 to 08:00): held until 08:00 the next day
+    rules["questionnaires"]["opened"]["subject"]["es"] = "Tiene un cuestionario listo"
+    pathway = parse_pathway(yaml.safe_dump(data), "mild-es.yaml")
+    planned = _questionnaires(_plan(pathway, _performed(), at("2026-08-04", "12:00"), contact=plan.Contact("sms", "es", True)))
+    opened = planned["j7:questionnaire:3-months:open:2026-10-18"]
+    assert (opened.channel, opened.language, opened.subject) == ("sms", "es", "Tiene un cuestionario listo")
+    assert opened.send_at.astimezone(NY) == dt.datetime(2026, 10, 19, 8, 0, tzinfo=NY)
+    assert opened.paragraphs[0] == "A new questionnaire is ready for you: 3 months after your procedure."  # falls back to English
+    # {days} counts from the day the message goes out to the last day to answer.
+    rules["questionnaires"]["opened"]["subject"]["es"] = "Quedan {days} días"
+    rules["questionnaires"]["nudge"]["subject"]["es"] = "Quedan {days} días"
+    pathway = parse_pathway(yaml.safe_dump(data), "mild-es.yaml")
+    planned = _questionnaires(_plan(pathway, _performed(), at("2026-08-04", "12:00"), contact=plan.Contact("email", "es", True)))
+    assert planned["j7:questionnaire:3-months:open:2026-10-18"].subject == "Quedan 34 días"  # Oct 19 to Nov 22
+    nudge = planned["j7:questionnaire:3-months:nudge:5d:2026-11-22"]
+    assert nudge.subject == "Quedan 4 días" and nudge.send_at.astimezone(NY) == dt.datetime(2026, 11, 18, 8, 0, tzinfo=NY)
+
+
+def test_bad_questionnaire_reminder_fields_are_refused_with_their_place(mild):
+    from carejourney.pathways.loader import PathwayError
+
+    text = (BUILTIN_DIR / "mild.yaml").read_text()
+    for bad, expected in [
+        (text.replace("days_before_close: 5", "days_before_close: 0"),
+         r"reminders.questionnaires.nudge.days_before_close: input should be greater than or equal to 1"),
+        (text.replace("ready for you: {questionnaire}", "ready for you: {questionaire}"),
+         r"reminders.questionnaires.opened.body\[0\].text: en: '\{questionaire\}' is not a placeholder here"),
+        (text.replace("    opened:\n", "    openned:\n"), r"reminders.questionnaires.opened: is required"),
+    ]:
+        with pytest.raises(PathwayError, match=expected):
+            parse_pathway(bad, "mild.yaml")

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from carejourney import journey as journey_core
@@ -41,6 +42,12 @@ def message_id(key: str) -> str:
     return f"<cj-{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
 
 
+def portal_url() -> str:
+    """The portal home as a patient's email gives it: absolute when the deployment sets SITE_URL
+    (e.g. https://care.example.org), else the path alone."""
+    return (getattr(settings, "SITE_URL", "") or "").rstrip("/") + reverse("portal:home")
+
+
 def contact_of(patient: Patient) -> tuple[core.Contact, str]:
     """The patient's channel and language, and the address for that channel ('' when none)."""
     pref = ContactPreference.objects.filter(patient=patient).first()
@@ -65,7 +72,7 @@ def sync(journey: Journey, pathway: Pathway, view: journey_core.JourneyView, now
         if row.kind == "invitation" and row.status == "sent" and row.ics_sequence is not None:
             invited[row.visit] = max(invited.get(row.visit, 0), row.ics_sequence)
     contact, address = contact_of(patient)
-    info = core.ClinicInfo(clinic.name, clinic.phone, clinic.tz)
+    info = core.ClinicInfo(clinic.name, clinic.phone, clinic.tz, portal_url())
     planned = core.plan(pathway, view, now, journey_id=journey.pk, contact=contact, clinic=info, invited=invited)
     quiet = core.quiet_minutes(pathway.reminders)
     staff: dict[tuple[str, ...], str] = {}

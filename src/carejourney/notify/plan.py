@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from carejourney.journey import JourneyView
+from carejourney.outcomes.due import DUE, OVERDUE, UPCOMING, QuestionnaireDue
 from carejourney.pathways.reminder_rules import MessageText, Paragraph, QuietHours, ReminderRules
 from carejourney.pathways.schedule import CANCELLED, COMPLETED, Appointment, review_date
 from carejourney.pathways.schema import Pathway
@@ -38,6 +39,8 @@ class ClinicInfo:
     name: str
     phone: str
     tz: ZoneInfo
+    #: Where the patient fills in questionnaires (the portal home), as written in an email.
+    portal_url: str = "/portal/"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class CalendarEntry:
 @dataclass(frozen=True)
 class Planned:
     key: str
-    kind: str  # preparation | reminder | invitation | cancellation | staff-alert
+    kind: str  # preparation | reminder | invitation | cancellation | questionnaire | staff-alert
     audience: str  # patient | staff
     channel: str
     language: str
@@ -233,6 +236,11 @@ def plan(
                         *_texts(w, appt_rule.cancellation, ticked, values), appt.visit, entry,
                         dt.timedelta(hours=rules.invitation_stale_after_hours))
 
+    if patient_ok and state.active and rules.questionnaires is not None:
+        for q in view.questionnaires:
+            for key, moment, deadline, text, values in _questionnaire_messages(pathway, rules, view, q, journey_id, clinic, lang):
+                patient_msg(key, "questionnaire", moment, deadline, *_texts(w, text, ticked, values))
+
     if state.active:
         out.extend(_staff_alerts(pathway, rules, view, journey_id, clinic))
     return out
@@ -240,6 +248,47 @@ def plan(
 
 def _texts(w: _Writer, text: MessageText, ticked: set[str], values: dict[str, str]) -> tuple[str, tuple[str, ...]]:
     return w.fill(text.subject, **values), w.body(text.body, ticked, **values)
+
+
+def _questionnaire_messages(pathway: Pathway, rules: ReminderRules, view: JourneyView, q: QuestionnaireDue, journey_id: int,
+                            clinic: ClinicInfo, lang: str) -> list[tuple[str, dt.datetime, dt.datetime, MessageText, dict[str, str]]]:
+    """(key, moment, deadline, text, values) for one timepoint: when its window opens, and the nudge.
+
+    Only while answers are still wanted (upcoming with known dates, due, overdue): a completed, missed
+    or cancelled timepoint calls for nothing, so its pending messages are cancelled. A window that was
+    already open when its anchor was recorded (e.g. a procedure booked two weeks out) is announced at
+    the next send time after that, not on a day already gone. The key carries the window's dates, so a
+    moved anchor moves the messages.
+    """
+    q_rules = rules.questionnaires
+    if q_rules is None or q.status not in (UPCOMING, DUE, OVERDUE) or q.window_start is None or q.window_end is None:
+        return []
+    tz = clinic.tz
+    closes = dt.datetime.combine(q.window_end + dt.timedelta(days=1), dt.time(0), tzinfo=tz).astimezone(dt.timezone.utc)
+    values = {"questionnaire": text_in(q.title, lang), "closes": _long_date(q.window_end), "link": clinic.portal_url}
+    opens = _at_send_time(q.window_start, rules, tz)
+    anchor = pathway.outcomes.timepoint(q.timepoint).anchor.event if pathway.outcomes else None
+    known = view.state.latest(anchor) if anchor else None
+    if known is not None and opens < known.at:
+        day = known.at.astimezone(tz).date()
+        opens = _at_send_time(day, rules, tz)
+        if opens < known.at:
+            opens = _at_send_time(day + dt.timedelta(days=1), rules, tz)
+    base = f"j{journey_id}:questionnaire:{q.timepoint}"
+
+    def days_left(moment: dt.datetime) -> str:
+        """{days}: from the day the message goes out (after quiet hours) to the last day to answer."""
+        return str(max(0, (q.window_end - out_of_quiet_hours(moment, tz, rules.quiet_hours).astimezone(tz).date()).days))
+
+    out = [(f"{base}:open:{q.window_start.isoformat()}", opens, closes, q_rules.opened, {**values, "days": days_left(opens)})]
+    nudge = q_rules.nudge
+    if nudge is not None:
+        day = q.window_end - dt.timedelta(days=nudge.days_before_close)
+        moment = _at_send_time(day, rules, tz)
+        if day > q.window_start and moment > opens:
+            out.append((f"{base}:nudge:{nudge.days_before_close}d:{q.window_end.isoformat()}", moment, closes, nudge,
+                        {**values, "days": days_left(moment)}))
+    return out
 
 
 def _calendar(pathway: Pathway, visit_id: str, appt: Appointment, journey_id: int, clinic: ClinicInfo, view: JourneyView,

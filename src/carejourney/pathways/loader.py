@@ -130,6 +130,8 @@ def semantic_problems(p: Pathway) -> Iterator[tuple[Loc, str]]:
         yield from p.outcomes.problems(recordable)
     if p.reminders:
         yield from p.reminders.problems([v.id for v in p.visits], [c.id for _, c in p.checklist_items()])
+        if p.reminders.questionnaires and p.outcomes is None:
+            yield ("reminders", "questionnaires"), "needs an outcomes section"
     visit_ids = [v.id for v in p.visits]
     if p.preparation.step and p.preparation.step not in step_ids:
         yield ("preparation", "step"), f"'{p.preparation.step}' is not a step (steps: {', '.join(step_ids)})"

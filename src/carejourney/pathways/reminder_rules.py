@@ -2,12 +2,14 @@
 
 Times of day are in the clinic's time zone. Patient text is keyed by language like the rest of the
 pathway; `{placeholders}` in it are filled when the message is written (see `notify/plan.py`):
-{visit}, {date}, {time}, {days}, {clinic}, {phone}.
+{visit}, {date}, {time}, {days}, {clinic}, {phone}; questionnaire reminders have their own set
+(`QUESTIONNAIRE_PLACEHOLDERS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterator, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -73,6 +75,47 @@ class AppointmentReminders(Model):
         return value
 
 
+#: What questionnaire reminder text may name: the timepoint's title, the last day to answer, the days
+#: from the message to that day, the portal address, and the clinic.
+QUESTIONNAIRE_PLACEHOLDERS = ("questionnaire", "closes", "days", "link", "clinic", "phone")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _known_placeholders(text: dict[str, str]) -> dict[str, str]:
+    """Refuse `{names}` a questionnaire message could never fill in (a typo would reach the patient)."""
+    for lang, words in text.items():
+        for name in _PLACEHOLDER.findall(words):
+            if name not in QUESTIONNAIRE_PLACEHOLDERS:
+                raise ValueError(f"{lang}: '{{{name}}}' is not a placeholder here "
+                                 f"(placeholders: {', '.join('{' + n + '}' for n in QUESTIONNAIRE_PLACEHOLDERS)})")
+    return text
+
+
+class QuestionnaireParagraph(Paragraph):
+    _check = field_validator("text")(_known_placeholders)
+
+
+class QuestionnaireText(MessageText):
+    body: list[QuestionnaireParagraph] = Field(min_length=1)
+
+    _check = field_validator("subject")(_known_placeholders)
+
+
+class QuestionnaireNudge(QuestionnaireText):
+    """One more reminder while answers are still missing, this many days before the window closes."""
+
+    days_before_close: int = Field(ge=1, le=60)
+
+
+class QuestionnaireReminders(Model):
+    """Reminders for every enabled timepoint of the outcomes section. None is sent once the timepoint
+    is completed, missed or cancelled, or the journey has ended."""
+
+    #: Sent on the day a timepoint's window opens, at `send_time`.
+    opened: QuestionnaireText
+    nudge: QuestionnaireNudge | None = None
+
+
 class StaffAlert(Model):
     id: Slug
     #: review-date-reached: the conservative-care clock is complete;
@@ -106,6 +149,8 @@ class ReminderRules(Model):
     preparation: list[PreparationReminder] = []
     appointments: list[AppointmentReminders] = []
     staff_alerts: list[StaffAlert] = []
+    #: Questionnaires due (needs an outcomes section).
+    questionnaires: QuestionnaireReminders | None = None
 
     _check = field_validator("send_time")(_hhmm)
 
