@@ -14,6 +14,8 @@ urlpatterns = [
          name="message-acknowledge"),
     path("patients/<int:patient_id>/messages/<int:seq>/reply/", views.message_action, {"action": "reply"},
          name="message-reply"),
+    path("outcomes/", views.outcomes_report, name="outcomes"),
+    path("outcomes.csv", views.outcomes_csv, name="outcomes-csv"),
     path("audit/", views.audit_log, name="audit"),
     path("audit.csv", views.audit_csv, name="audit-csv"),
 ]

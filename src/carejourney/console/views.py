@@ -16,11 +16,13 @@ from carejourney.accounts.roles import clinics_of
 from carejourney.audit.log import audit
 from carejourney.audit.models import AuditEntry
 from carejourney.clinic import pathway_store
-from carejourney.console import event_forms, operations
+from carejourney.console import event_forms, operations, outcomes
 from carejourney.console.forms import AuditFilter, EnrolForm, ReplyForm
 from carejourney.console.patient_page import events, journey_data, threads
+from carejourney.outcomes.report import report_csv
 from carejourney.pathways.engine import Refused
 from carejourney.pathways.events import InvalidEvent
+from carejourney.results.queries import clinic_report
 
 STATUSES = ["active", "completed", "referred-out", "not-a-candidate", "withdrawn"]
 
@@ -81,7 +83,7 @@ def _patient_context(request, patient, **extra):
     ctx.update({
         "journey": data, "events": events(view.state), "threads": threads(view.state), "forms": forms,
         "candidacy": cand, "conflict_hint": cand and cand["result"] != "eligible",
-        "is_clinician": request.staff.role == "clinician",
+        "is_clinician": request.staff.role == "clinician", "trajectory": outcomes.trajectory(loaded),
     })
     return ctx
 
@@ -217,4 +219,36 @@ def audit_csv(request):
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
+
+
+def _report_clinic(request):
+    """(clinic, clinics, error): the clinic asked for, which must be one of the staff member's own."""
+    clinics = list(clinics_of(request.user))
+    slug = request.GET.get("clinic", "").strip()
+    if not slug:
+        return (clinics[0] if clinics else None), clinics, None
+    found = next((c for c in clinics if c.slug == slug), None)
+    if found is None:
+        yours = ", ".join(c.slug for c in clinics) or _("none")
+        return None, clinics, _("clinic: '%(slug)s' is not one of your clinics (yours: %(yours)s)") % {
+            "slug": slug[:60], "yours": yours}
+    return found, clinics, None
+
+
+@staff_required()
+def outcomes_report(request):
+    clinic, clinics, error = _report_clinic(request)
+    data = clinic_report(clinic) if clinic is not None else None
+    return render(request, "console/outcomes.html", {"data": data, "clinic": clinic, "clinics": clinics, "error": error},
+                  status=400 if error else 200)
+
+
+@staff_required()
+def outcomes_csv(request):
+    clinic, _clinics, error = _report_clinic(request)
+    if error or clinic is None:
+        return HttpResponse(error or _("You work at no clinic."), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(report_csv(clinic_report(clinic)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outcomes-{clinic.slug}.csv"'
     return response

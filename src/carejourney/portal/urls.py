@@ -14,4 +14,11 @@ urlpatterns = [
     path("video/", views.video, name="video"),
     path("plan/", views.plan, name="plan"),
     path("messages/", views.messages_page, name="messages"),
+    path("questionnaires/", views.questionnaires, name="questionnaires"),
+    path("questionnaires/<slug:timepoint>/<slug:instrument>/", views.questionnaire_start, name="questionnaire"),
+    path("questionnaires/<slug:timepoint>/<slug:instrument>/<int:screen>/", views.questionnaire_screen,
+         name="questionnaire-screen"),
+    path("questionnaires/<slug:timepoint>/<slug:instrument>/review/", views.questionnaire_review,
+         name="questionnaire-review"),
+    path("progress/", views.progress, name="progress"),
 ]

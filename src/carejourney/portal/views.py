@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import segno
 from django.contrib import messages
@@ -21,8 +21,11 @@ from carejourney.pathways.engine import Refused
 from carejourney.pathways.events import InvalidEvent
 from carejourney.portal import journey_page as jp
 from carejourney.portal import messaging
+from carejourney.portal import questionnaires as qn
 from carejourney.portal.calendar import appointment_ics
 from carejourney.portal.content import blocks, tr
+from carejourney.portal.svg import presentation_attributes
+from carejourney.results.queries import patient_outcomes
 
 
 def _journey(request) -> jp.PatientJourney:
@@ -35,6 +38,8 @@ def _journey(request) -> jp.PatientJourney:
 NAV = [
     ("portal:home", _lazy("My journey")),
     ("portal:checklist", _lazy("To do")),
+    ("portal:questionnaires", _lazy("My questionnaires")),
+    ("portal:progress", _lazy("My progress")),
     ("portal:appointments", _lazy("Appointments")),
     ("portal:learn", _lazy("Learn")),
     ("portal:faq", _lazy("Questions")),
@@ -64,7 +69,7 @@ def home(request):
     todo = [c for c in jp.checklist(pj) if not c["done"]]
     return _page(request, "portal/home.html", pj, "portal:view-journey", steps=steps, current=jp.current_step(pj),
                  next_appointment=jp.next_appointment(pj), todo=todo, active=pj.view.state.active,
-                 status=pj.view.state.status, svg_width=len(steps) * jp.SVG_STEP, state_key=pj.state_key)
+                 status=pj.view.state.status, questionnaires=qn.due_now(pj), svg_width=len(steps) * jp.SVG_STEP, state_key=pj.state_key)
 
 
 @patient_required
@@ -179,3 +184,144 @@ def messages_page(request):
         answer = {"id": entry.id, "question": tr(entry.question, pj.lang), "answer": tr(entry.answer, pj.lang)}
     return _page(request, "portal/messages.html", pj, "portal:view-messages", threads=threads, sent=sent,
                  answer=answer, error=error, text=text, max_length=messaging.MAX_LENGTH)
+
+
+# --- outcome questionnaires and progress ----------------------------------------------------------
+
+NOTICE = "portal-questionnaire-notice"
+#: What matplotlib's <style> element says for every shape (the element itself is dropped: see portal.svg).
+CHART_DEFAULTS = {"stroke-linejoin": "round", "stroke-linecap": "butt"}
+
+
+def _notice(request, text: str) -> None:
+    """A one-time note for the next questionnaire page (shown by portal/_notice.html, in a live region)."""
+    request.session[NOTICE] = str(text)
+
+
+def _take_notice(request) -> str | None:
+    return request.session.pop(NOTICE, None)
+
+
+@patient_required
+def questionnaires(request):
+    pj = _journey(request)
+    return _page(request, "portal/questionnaires.html", pj, "portal:view-questionnaires",
+                 due=qn.due_now(pj), timepoints=qn.all_timepoints(pj), notice=_take_notice(request))
+
+
+class _AlreadySent(Exception):
+    pass
+
+
+def _open(request, timepoint: str, instrument: str) -> tuple[jp.PatientJourney, qn.OpenForm]:
+    pj = _journey(request)
+    form = qn.open_form(pj, timepoint, instrument)
+    if form is None:
+        if qn.already_sent(pj, timepoint, instrument):
+            raise _AlreadySent
+        raise Http404(_("This questionnaire is not open for you right now."))
+    return pj, form
+
+
+def _questionnaire_view(view):
+    """A questionnaire already sent (a second click on Send, an old bookmark) goes back to the list, saying so."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _AlreadySent:
+            _notice(request, _("You already sent these answers. Thank you."))
+            return redirect("portal:questionnaires")
+    return wrapper
+
+
+@patient_required
+@_questionnaire_view
+def questionnaire_start(request, timepoint: str, instrument: str):
+    """Resume where the patient left off: the first screen with a question left, else the review."""
+    pj, form = _open(request, timepoint, instrument)
+    at = qn.resume_at(form, qn.saved(request.session, pj, form))
+    if at is None:
+        return redirect("portal:questionnaire-review", timepoint=timepoint, instrument=instrument)
+    return redirect("portal:questionnaire-screen", timepoint=timepoint, instrument=instrument, screen=at)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+@_questionnaire_view
+def questionnaire_screen(request, timepoint: str, instrument: str, screen: int):
+    pj, form = _open(request, timepoint, instrument)
+    if not 1 <= screen <= len(form.screens):
+        raise Http404(_("There is no such page in this questionnaire."))
+    section = form.screens[screen - 1]
+    answers = qn.saved(request.session, pj, form)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        posted, errors = qn.read_screen(section, request.POST)
+        if not errors:
+            qn.save(request.session, pj, form, posted)
+            audit(request, request.patient, "portal:save-questionnaire")
+            if request.POST.get("go") == "later":
+                _notice(request, _("Your answers are saved. Come back to finish when you are ready."))
+                return redirect("portal:questionnaires")
+            to_review = request.POST.get("go") == "review" or screen == len(form.screens)
+            if request.POST.get("go") == "back" and screen > 1:
+                return redirect("portal:questionnaire-screen", timepoint=timepoint, instrument=instrument, screen=screen - 1)
+            if to_review:
+                return redirect("portal:questionnaire-review", timepoint=timepoint, instrument=instrument)
+            return redirect("portal:questionnaire-screen", timepoint=timepoint, instrument=instrument, screen=screen + 1)
+        status = 400
+        answers = {**answers, **{k: v for k, v in posted.items() if v is not None}}
+        shown = {k: request.POST.get(k, "") for k in errors}
+    else:
+        shown = {}
+    items = [{**item, "value": shown.get(item["id"], answers.get(item["id"])), "error": errors.get(item["id"])}
+             for item in section["items"]]
+    response = _page(request, "portal/questionnaire_screen.html", pj, "portal:view-questionnaire", form=form,
+                     section={**section, "items": items}, total=len(form.screens), errors=errors,
+                     last=screen == len(form.screens), complete=qn.resume_at(form, answers) is None,
+                     notice=_take_notice(request))
+    response.status_code = status
+    return response
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+@_questionnaire_view
+def questionnaire_review(request, timepoint: str, instrument: str):
+    pj, form = _open(request, timepoint, instrument)
+    answers = qn.saved(request.session, pj, form)
+    problems: list[str] = []
+    if request.method == "POST":
+        data = {"instrument": instrument, "timepoint": timepoint, "answers": qn.to_send(answers),
+                "wording": form.wording}
+        try:
+            records.record(pj.loaded.journey, "questionnaire-submitted", data, actor=actor_for(request.user))
+        except InvalidEvent as exc:
+            problems = list(exc.problems)
+        except Refused as exc:
+            problems = [exc.reason]
+        else:
+            qn.forget(request.session, pj, form)
+            audit(request, request.patient, "portal:submit-questionnaire")
+            following = form.next_instrument()
+            _notice(request, _("Thank you. Your answers were sent to your care team."))
+            if following:
+                return redirect("portal:questionnaire", timepoint=timepoint, instrument=following)
+            return redirect("portal:progress")
+    response = _page(request, "portal/questionnaire_review.html", pj, "portal:view-questionnaire", form=form,
+                     rows=qn.review_rows(form, answers), problems=problems)
+    if problems:
+        response.status_code = 400
+    return response
+
+
+@patient_required
+def progress(request):
+    pj = _journey(request)
+    outcomes = patient_outcomes(pj.loaded.journey, pj.lang)
+    charts = [{"title": c.title, "text": c.text, "svg": presentation_attributes(c.svg, CHART_DEFAULTS)}
+              for c in (outcomes.chart(k, pj.lang) for k in outcomes.keys()) if c is not None]
+    return _page(request, "portal/progress.html", pj, "portal:view-progress", summary=outcomes.summary,
+                 charts=charts, due=qn.due_now(pj), notice=_take_notice(request))
