@@ -134,3 +134,18 @@ def test_cross_references_for_the_loader(mild):
     with pytest.raises(PathwayError, match=r"outcomes.timepoints\[2\].anchor: field: 'when' is not a field of procedure-performed"):
         parse_pathway(MILD_TEXT.replace("anchor: {event: procedure-performed, field: at}\n      offset_days: 14",
                                         "anchor: {event: procedure-performed, field: when}\n      offset_days: 14"), "mild.yaml")
+
+
+def test_a_clinic_can_stop_chasing_long_unanswered_questionnaires():
+    text = MILD_TEXT.replace("  compare_with: [pre-procedure, baseline]\n",
+                             "  compare_with: [pre-procedure, baseline]\n  missed_after_days: 60\n", 1)
+    pathway = parse_pathway(text, "mild.yaml")
+    enrolled = history_to_candidacy()[:1]  # 2026-01-05: the baseline window closes 2026-02-04
+    assert _statuses(pathway, enrolled, "2026-04-05")["baseline"] == "overdue"  # 60 days after it closed
+    assert _statuses(pathway, enrolled, "2026-04-06")["baseline"] == "missed"
+    state = _state(pathway, enrolled, "2026-04-06")
+    from carejourney.journey import compose
+
+    view = compose(pathway, state, clock("2026-04-06"), None)
+    assert not [w for w in view.work if w.subject == "baseline"]
+    assert not [a for a in view.next_actions if a.kind == "questionnaire"]

@@ -26,7 +26,8 @@ class QuestionnaireDue:
     title: dict[str, str]
     instruments: tuple[str, ...]
     after_treatment: bool
-    #: upcoming | due | overdue | completed | missed (closed, e.g. pre-procedure once the procedure is done)
+    #: upcoming | due | overdue | completed | missed (closed, e.g. pre-procedure once the procedure is done,
+    #: or unanswered long after its window)
     #: | cancelled (the journey left the pathway early)
     status: str
     #: None while the anchor event has not happened (e.g. no procedure yet).
@@ -100,8 +101,12 @@ def questionnaires_due(pathway: Pathway, state: JourneyState, clock: Clock) -> l
             status = MISSED
         elif clock.today < start:
             status = UPCOMING
+        elif clock.today <= end:
+            status = DUE
+        elif plan.missed_after_days is not None and (clock.today - end).days > plan.missed_after_days:
+            status = MISSED
         else:
-            status = DUE if clock.today <= end else OVERDUE
+            status = OVERDUE
         out.append(QuestionnaireDue(tp.id, tp.title, tuple(tp.instruments), tp.after_treatment, status, due, start, end,
                                     answered, last))
     return out

@@ -127,6 +127,9 @@ class OutcomePlan(Model):
     compare_with: list[Slug] = Field(min_length=1)
     responders: list[ResponderRule] = []
     summary: SummaryWords | None = None
+    #: A timepoint still unanswered this many days after its window closed counts as missed: it leaves the
+    #: patient's to-do list and the worklist (a late answer is still accepted). None: it stays overdue.
+    missed_after_days: int | None = Field(default=None, ge=0, le=3650)
 
     @model_validator(mode="after")
     def _references(self) -> OutcomePlan:
