@@ -229,8 +229,8 @@ def cmd_patient_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _patient(patient_id: str):
-    from carejourney.clinic import records
+def patient_by_id(patient_id: str):
+    """The patient a PATIENT_ID argument names, or CliError."""
     from carejourney.clinic.models import Patient
 
     if not patient_id.isdigit():
@@ -238,6 +238,13 @@ def _patient(patient_id: str):
     patient = Patient.objects.select_related("clinic").filter(pk=int(patient_id)).first()
     if patient is None:
         raise CliError(f"PATIENT_ID: there is no patient {patient_id}")
+    return patient
+
+
+def _patient(patient_id: str):
+    from carejourney.clinic import records
+
+    patient = patient_by_id(patient_id)
     journey = records.current_journey(patient)
     if journey is None:
         raise CliError(f"patient {patient_id} has no journey")

@@ -47,14 +47,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _patient(patient_id: str):
-    from carejourney.clinic.models import Patient
+    from carejourney.cli import patient_by_id
 
-    if not patient_id.isdigit():
-        raise CliError(f"PATIENT_ID: '{patient_id}' is not a patient id (a number, see `carejourney patient list`)")
-    patient = Patient.objects.select_related("clinic").filter(pk=int(patient_id)).first()
-    if patient is None:
-        raise CliError(f"PATIENT_ID: there is no patient {patient_id}")
-    return patient
+    return patient_by_id(patient_id)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
