@@ -61,7 +61,8 @@ def test_statuses_follow_the_journey(mild):
     before = history_to_candidacy()  # enrolled 2026-01-05
     assert _statuses(mild, before[:1], "2026-01-10") == {
         "baseline": "due", "pre-procedure": "upcoming", "2-weeks": "upcoming", "3-months": "upcoming"}
-    assert _statuses(mild, before, "2026-07-10")["baseline"] == "overdue"
+    assert _statuses(mild, before[:1], "2026-03-10")["baseline"] == "overdue"
+    assert _statuses(mild, before, "2026-07-10")["baseline"] == "missed"  # 60 days after its window closed
     events = history_to_completion()  # procedure 2026-08-03, follow-ups at 14 and 90 days
     # Pre-procedure closes with the procedure: not answered by then, it is missed.
     assert _statuses(mild, events[:-3], "2026-08-10") == {
@@ -136,10 +137,11 @@ def test_cross_references_for_the_loader(mild):
                                         "anchor: {event: procedure-performed, field: when}\n      offset_days: 14"), "mild.yaml")
 
 
-def test_a_clinic_can_stop_chasing_long_unanswered_questionnaires():
-    text = MILD_TEXT.replace("  compare_with: [pre-procedure, baseline]\n",
-                             "  compare_with: [pre-procedure, baseline]\n  missed_after_days: 60\n", 1)
-    pathway = parse_pathway(text, "mild.yaml")
+def test_a_clinic_can_stop_chasing_long_unanswered_questionnaires(mild):
+    pathway = mild
+    assert pathway.outcomes.missed_after_days == 60
+    assert _statuses(parse_pathway(MILD_TEXT.replace("  missed_after_days: 60\n", ""), "mild.yaml"),
+                     history_to_candidacy()[:1], "2026-12-01")["baseline"] == "overdue"  # without it: chased for good
     enrolled = history_to_candidacy()[:1]  # 2026-01-05: the baseline window closes 2026-02-04
     assert _statuses(pathway, enrolled, "2026-04-05")["baseline"] == "overdue"  # 60 days after it closed
     assert _statuses(pathway, enrolled, "2026-04-06")["baseline"] == "missed"
