@@ -19,6 +19,20 @@ def pathway_of(version: PathwayVersion) -> Pathway:
     return _parse(version.sha256, version.content, f"{version.pathway_id}@{version.version}.yaml")
 
 
+_BY_SHA: dict[str, Pathway] = {}
+
+
+def pathway_by_id(version_id: int) -> Pathway:
+    """The parsed pathway of a stored version, fetching its (large) text only the first time it is seen.
+
+    Keyed by the text's hash, so a reused id with other content (e.g. after a rolled-back test) is never confused.
+    """
+    sha = PathwayVersion.objects.filter(pk=version_id).values_list("sha256", flat=True).get()
+    if sha not in _BY_SHA:
+        _BY_SHA[sha] = pathway_of(PathwayVersion.objects.get(pk=version_id))
+    return _BY_SHA[sha]
+
+
 def register(content: str, source: str) -> PathwayVersion:
     """Store a pathway's text (validating it first); the same id and version may not change."""
     pathway = parse_pathway(content, source)

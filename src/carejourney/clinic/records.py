@@ -20,6 +20,7 @@ from carejourney.clinic.models import (
     PathwayVersion,
     WorklistItem,
 )
+from carejourney.clinic import pathway_store
 from carejourney.clinic.pathway_store import pathway_of
 from carejourney.pathways import engine
 from carejourney.pathways.engine import Clock, JourneyState
@@ -59,11 +60,15 @@ class Loaded:
     clock: Clock
 
 
+EVENT_FIELDS = ("seq", "type", "at", "actor_user_id", "actor_role", "actor_label", "data")
+
+
 def load(journey: Journey, now: dt.datetime | None = None) -> Loaded:
+    """Replay a journey's events into its state (the journey's patient and clinic should be loaded with it)."""
     clinic = journey.patient.clinic
-    pathway = pathway_of(journey.pathway)
+    pathway = pathway_store.pathway_by_id(journey.pathway_id)
     clock = clock_for(clinic, now)
-    events = [core_event(row, clinic) for row in journey.events.order_by("seq")]
+    events = [core_event(row, clinic) for row in journey.events.order_by("seq").only(*EVENT_FIELDS)]
     return Loaded(journey, pathway, engine.fold(pathway, events, clock), clock)
 
 
