@@ -6,8 +6,8 @@
 For each method: accuracy (right topic or abstention over non-urgent messages), urgent recall and
 false alarms (the red-flag rules are shared), and latency per message (p50/p95) on one core after a
 warm-up. Each method gets its own weights and abstention threshold, calibrated the same way on the
-fit half of tests/questions/examples.jsonl (see scripts/eval_questions.py --calibrate), so none is
-tuned on the file it is scored on. Also: engine cold start in a fresh process, with the FAQ vector
+fit half of our own labelled sets (see scripts/eval_questions.py --calibrate), so none is tuned on
+the file it is scored on. Also: engine cold start in a fresh process, with the FAQ vector
 cache empty and warm. Results: bench/results/questions.json.
 """
 
@@ -30,7 +30,6 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
-EXAMPLES = ROOT / "tests" / "questions" / "examples.jsonl"
 REPEAT = 5  # passes over the file for latency
 
 COLD = """
@@ -61,13 +60,13 @@ def pct(values, q):
 
 
 def main() -> int:
-    from eval_questions import read_labelled
+    from eval_questions import CALIBRATION_FILES, fit_and_held_out, read_labelled
 
     from carejourney.pathways.loader import builtin_pathway
     from carejourney.pathways.question_box import Matching
     from carejourney.questions.box import engine_for
-    from carejourney.questions.calibration import Labelled, calibrate
-    from carejourney.questions.ranking import OFF_TOPIC, combine
+    from carejourney.questions.calibration import calibrate
+    from carejourney.questions.ranking import chosen, combine
 
     dev_file = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_FILE
     rows = read_labelled(dev_file)
@@ -75,27 +74,11 @@ def main() -> int:
     ranker = engine.rankers["en"]
     hybrid = engine.box.matching
 
-    # calibrate BM25 alone and embeddings alone like the hybrid: on the fit half of our own examples
-    examples = [r for r in read_labelled(EXAMPLES) if not r["urgent"]]
-    seen: dict[tuple, int] = {}
-    fit = []
-    texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in examples]
-    vectors = engine.encode(texts)
-    for r, t, v in zip(examples, texts, vectors):
-        key = tuple(r["expect"])
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] % 2:
-            fit.append(Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])))
+    # calibrate BM25 alone and embeddings alone like the hybrid: on the fit half of our own labelled sets
+    fit, _ = fit_and_held_out(engine, CALIBRATION_FILES)
 
     def fitted(weight: float) -> Matching:
-        import carejourney.questions.calibration as cal
-
-        saved = cal.WEIGHTS
-        cal.WEIGHTS = [weight]
-        try:
-            return calibrate(ranker.ids, fit).matching
-        finally:
-            cal.WEIGHTS = saved
+        return calibrate(ranker.ids, fit, weights=[weight]).matching
 
     methods = {"hybrid": hybrid, "bm25": fitted(0.0), "embeddings": fitted(1.0)}
     zeros = None
@@ -114,9 +97,8 @@ def main() -> int:
         else:
             cos = ranker.cosines(engine.encode([text])[0])
             bm = ranker.bm25_scores(text)
-        best = combine(ranker.ids, cos, bm, m)[0]
-        answered = best.score >= m.abstain_below and best.faq_id != OFF_TOPIC
-        return (best.faq_id if answered else None), False
+        best = chosen(combine(ranker.ids, cos, bm, m), m)
+        return (best.faq_id if best else None), False
 
     import numpy as np
 

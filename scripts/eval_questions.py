@@ -2,7 +2,7 @@
 """Score the question box on labelled messages: `make eval`.
 
     scripts/eval_questions.py [FILE.jsonl ...] [--pathway FILE.yaml] [--json] [--show-misses]
-    scripts/eval_questions.py --calibrate tests/questions/examples.jsonl
+    scripts/eval_questions.py --calibrate [FILE.jsonl ...]   (default: our own labelled sets, CALIBRATION_FILES)
 
 Each line: {"id", "text", "expect": [faq ids] (empty: the box should abstain), "urgent": bool}.
 Default FILE: ../shared/eval/faq-dev.jsonl next to the repository.
@@ -12,8 +12,8 @@ Default FILE: ../shared/eval/faq-dev.jsonl next to the repository.
 - urgent recall: urgent messages flagged; false-urgent rate: non-urgent messages flagged;
 - latency: p50/p95 of one `triage` call per message on a warm engine, this process on one core.
 
---calibrate FILE: choose the ranking weights and abstention threshold (see questions/calibration.py)
-on every other message of each topic in FILE, report accuracy on the other half (held out), and print
+--calibrate: choose the ranking weights and abstention threshold (see questions/calibration.py)
+on every other message of each topic in the files, report accuracy on the other half (held out), and print
 the `matching:` block to put in the pathway's question_box section.
 """
 
@@ -33,6 +33,13 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
+#: Our own labelled messages the matching settings are calibrated on (the shared dev set is not among them).
+CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
+                     for name in ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse",
+                                  "phone_writers", "five_writers")]
+#: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
+RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
+                                                                        "redflags_r3", "redflags_r4")]
 
 
 def read_labelled(path: Path) -> list[dict]:
@@ -108,31 +115,58 @@ def report(name: str, s: dict, show_misses: bool) -> None:
             print(f"  miss {m['id']}: {m['text']!r} expected {m['expect'] or ('urgent' if m['urgent'] else 'abstain')}, got {m['got']['faq_id'] or m['got']['red_flag']} ({m['got']['confidence']})")
 
 
-def calibrate(engine, paths: list[Path]) -> dict:
-    from carejourney.pathways.question_box import Matching
-    from carejourney.questions.calibration import Labelled, calibrate as choose, score
+def fit_and_held_out(engine, paths: list[Path]) -> tuple[list, list]:
+    """The non-urgent messages of `paths` as calibration rows, split: every other message of each topic
+    (and of the off-topic ones) is held out."""
+    from carejourney.questions.calibration import Labelled
 
     rows = [r for p in paths for r in read_labelled(p) if not r["urgent"]]
     ranker = engine.rankers["en"]
     texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in rows]  # as triage ranks them
     vectors = engine.encode(texts)
-    labelled = [Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])) for r, t, v in zip(rows, texts, vectors)]
-    # every other message of each topic (and of the off-topic ones) is held out
     seen: dict[tuple, int] = {}
     fit, held = [], []
-    for r, lab in zip(rows, labelled):
+    for r, t, v in zip(rows, texts, vectors):
         key = tuple(r["expect"])
         seen[key] = seen.get(key, 0) + 1
-        (fit if seen[key] % 2 else held).append(lab)
-    choice = choose(ranker.ids, fit)
+        (fit if seen[key] % 2 else held).append(Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])))
+    return fit, held
+
+
+def calibrate_red_flags_by_meaning(engine, paths: list[Path]) -> dict | None:
+    """Thresholds for the red-flag meaning check on every labelled message (urgent or not), as triage sees them."""
+    import numpy as np
+
+    from carejourney.questions.calibration import calibrate_by_meaning
+
+    net = engine.nets.get("en")
+    if net is None:
+        return None
+    rows = [r for p in paths for r in read_labelled(p)]
+    analyses = [engine.detector.analyse(r["text"], "en") for r in rows]
+    likes = [net.likeness(v) for v in engine.encode([a.text_for_matching for a in analyses])]
+    # where the word rules settled a red flag (denied, asked about, a normal temperature), the check defers to them
+    similarity = np.array([-1.0 if x.category in a.settled else x.similarity for x, a in zip(likes, analyses)])
+    choice = calibrate_by_meaning(similarity, np.array([x.lead for x in likes]), np.array([r["urgent"] for r in rows]))
+    return {"messages": len(rows), "urgent": sum(r["urgent"] for r in rows), "chosen": choice.rule.model_dump(),
+            "recall_alone": choice.recall, "false_rate_alone": choice.false_rate}
+
+
+def calibrate(engine, paths: list[Path], red_flag_paths: list[Path]) -> dict:
+    from carejourney.questions.calibration import calibrate as choose, score
+
+    ids = engine.rankers["en"].ids
+    fit, held = fit_and_held_out(engine, paths)
+    choice = choose(ids, fit)
     current = engine.box.matching
     return {
+        "by_meaning": calibrate_red_flags_by_meaning(engine, [*paths, *red_flag_paths]),
         "fit_messages": len(fit), "held_out_messages": len(held),
         "chosen": choice.matching.model_dump(), "fit_accuracy": choice.accuracy, "margin": round(choice.margin, 4),
-        "held_out_accuracy": score(ranker.ids, held, choice.matching) / len(held) if held else None,
+        "held_out_accuracy": score(ids, held, choice.matching) / len(held) if held else None,
         "current": current.model_dump(),
-        "current_held_out_accuracy": score(ranker.ids, held, current) / len(held) if held else None,
-        "all_with_chosen": score(ranker.ids, labelled, choice.matching) / len(labelled),
+        "current_held_out_accuracy": score(ids, held, current) / len(held) if held else None,
+        "all_with_chosen": score(ids, fit + held, choice.matching) / len(fit + held),
     }
 
 
@@ -153,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = engine_for(pathway)
     except (PathwayError, NoQuestionBox) as exc:
         sys.exit(f"eval_questions: {exc}")
-    files = args.files or [DEFAULT_FILE]
     if args.calibrate:
-        result = calibrate(engine, files)
+        files = args.files or CALIBRATION_FILES
+        result = calibrate(engine, files, RED_FLAG_FILES if not args.files else [])
         if args.json:
             print(json.dumps(result, indent=2))
         else:
@@ -166,7 +200,15 @@ def main(argv: list[str] | None = None) -> int:
             print("  matching:")
             for k, v in m.items():
                 print(f"    {k}: {v}")
+            meaning = result["by_meaning"]
+            if meaning:
+                print(f"red flags by meaning, on {meaning['messages']} messages ({meaning['urgent']} urgent), alone: "
+                      f"{_pct(meaning['recall_alone'])} of urgent ones flagged, {_pct(meaning['false_rate_alone'])} false alarms")
+                print("  by_meaning:")
+                for k, v in meaning["chosen"].items():
+                    print(f"    {k}: {v}")
         return 0
+    files = args.files or [DEFAULT_FILE]
     results = {}
     for f in files:
         s = evaluate(engine, read_labelled(f))

@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import sys
+import time
 from typing import Any, Callable
 
 EXIT_BAD_INPUT = 2
@@ -87,12 +88,29 @@ def cmd_init(args: argparse.Namespace) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     version = pathway_store.current("mild")
     db = connection.settings_dict["NAME"]
+    warmed = _warm_question_box(pathway_store.pathway_by_id(version.pk))
     _out(
         args,
-        {"database": str(db), "vendor": connection.vendor, "migrations_applied": pending, "pathway": str(version)},
-        f"Database ready: {connection.vendor} {db} ({pending} migrations applied); pathway {version}.",
+        {"database": str(db), "vendor": connection.vendor, "migrations_applied": pending, "pathway": str(version),
+         "question_box_ready_s": warmed},
+        f"Database ready: {connection.vendor} {db} ({pending} migrations applied); pathway {version}."
+        + (f" Question box ready ({warmed:.1f} s; its FAQ vectors are cached for the next start)." if warmed is not None else ""),
     )
     return 0
+
+
+def _warm_question_box(pathway) -> float | None:
+    """Build the question box once so its FAQ sentence vectors are on disk and a server starts answering at once.
+    None when the box is not installed or the pathway has none."""
+    import importlib.util
+
+    if pathway.question_box is None or importlib.util.find_spec("carejourney.questions.box") is None:
+        return None
+    from carejourney.questions.box import engine_for
+
+    started = time.perf_counter()
+    engine_for(pathway)
+    return round(time.perf_counter() - started, 2)
 
 
 def _clinic(slug: str | None):

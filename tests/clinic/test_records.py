@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -102,10 +103,12 @@ def test_a_journey_stays_on_the_pathway_version_it_started_on(journey):
     text = (BUILTIN_DIR / "mild.yaml").read_text()
     with pytest.raises(PathwayError, match="already in use with different content"):
         pathway_store.register(text.replace("offset_days: 14", "offset_days: 21"), "mild.yaml")
-    v2 = pathway_store.register(text.replace("version: 1\n", "version: 2\n", 1).replace("offset_days: 14", "offset_days: 21"), "mild.yaml")
+    started_on = journey.pathway.version
+    newer = re.sub(r"^version: \d+$", f"version: {started_on + 1}", text, count=1, flags=re.M)
+    v2 = pathway_store.register(newer.replace("offset_days: 14", "offset_days: 21"), "mild.yaml")
     assert pathway_store.current("mild") == v2
-    assert journey.pathway.version == 1
+    assert journey.pathway.version == started_on
     _to_procedure(journey)
     _record(journey, "procedure-performed", {"at": "2026-08-03T09:00", "duration_min": 70, "levels": ["L4-L5"]}, DOCTOR)
-    assert Appointment.objects.get(journey=journey, visit="follow-up-2w").due == dt.date(2026, 8, 17)  # v1's 14 days
+    assert Appointment.objects.get(journey=journey, visit="follow-up-2w").due == dt.date(2026, 8, 17)  # the first version's 14 days
     assert PathwayVersion.objects.count() == 2

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -90,10 +91,10 @@ def test_yaml_syntax_errors_and_duplicate_keys(tmp_path):
     with pytest.raises(PathwayError) as err:
         parse_pathway("id: mild\nsteps: [\n", "x.yaml")
     assert err.value.problems[0].startswith("x.yaml:3: not valid YAML")
-    dup = MILD_TEXT.replace("version: 1\n", "version: 1\nversion: 2\n", 1)
+    dup = re.sub(r"^(version: \d+)$", r"\1\nversion: 99", MILD_TEXT, count=1, flags=re.M)
     with pytest.raises(PathwayError) as err:
         parse_pathway(dup, "mild.yaml")
-    assert f"mild.yaml:{_line_of(dup, 'version: 2')}: version: appears twice" in err.value.problems[0]
+    assert f"mild.yaml:{_line_of(dup, 'version: 99')}: version: appears twice" in err.value.problems[0]
     with pytest.raises(PathwayError) as err:
         load_pathway(tmp_path / "missing.yaml")
     assert "cannot read the file" in err.value.problems[0]

@@ -37,15 +37,33 @@ def test_off_topic_questions_get_no_answer(engine, text):
     assert result.faq_id is None and result.answer is None and not result.urgent, (text, result)
 
 
+#: Labelled like the shared dev set, each written by a different author who never saw the pathway's phrasings.
+GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse", "phone_writers",
+                "five_writers")
+#: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
+RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4")
+
+
 def test_the_projects_labelled_messages(engine):
-    """Our own labelled messages: every urgent one flagged, no false alarm, most topics right."""
-    rows = [r for name in ("examples", "holdout", "unseen", "unseen2") for r in labelled(f"{name}.jsonl")]
+    """Our own labelled messages: every urgent one flagged, hardly a false alarm, nine in ten topics right."""
+    rows = [r for name in GENERAL_SETS for r in labelled(f"{name}.jsonl")]
     results = [(r, engine.triage(r["text"])) for r in rows]
     assert [r["text"] for r, res in results if r["urgent"] and not res.urgent] == []
-    assert [r["text"] for r, res in results if not r["urgent"] and res.urgent] == []
     non_urgent = [(r, res) for r, res in results if not r["urgent"]]
-    right = sum((res.faq_id in r["expect"]) if r["expect"] else res.faq_id is None for r, res in non_urgent)
-    assert right / len(non_urgent) >= 0.85
+    assert sum(res.urgent for _, res in non_urgent) <= 0.01 * len(non_urgent)
+    right = sum(not res.urgent and ((res.faq_id in r["expect"]) if r["expect"] else res.faq_id is None)
+                for r, res in non_urgent)
+    assert right / len(non_urgent) >= 0.90
+
+
+def test_red_flag_sets_written_to_trip_the_box_up(engine):
+    """Lay words, typos, euphemisms and symptoms buried mid-message; and look-alikes meant to raise false alarms."""
+    rows = [r for name in RED_FLAG_SETS for r in labelled(f"{name}.jsonl")]
+    results = [(r, engine.triage(r["text"]).urgent) for r in rows]
+    urgent = [flagged for r, flagged in results if r["urgent"]]
+    calm = [flagged for r, flagged in results if not r["urgent"]]
+    assert len(urgent) >= 300 and sum(urgent) / len(urgent) >= 0.98
+    assert sum(calm) / len(calm) <= 0.08
 
 
 def test_off_topic_examples_in_the_pathway_make_similar_questions_abstain(engine, mild):

@@ -1,6 +1,8 @@
-"""Red flags: each category in lay words and with typos, negation, soreness, and urgency beating an answer."""
+"""Red flags: each category in lay words and with typos, negation, soreness, past and resolved symptoms, idioms,
+questions about risks, and urgency beating an answer."""
 
 import pytest
+from conftest import labelled
 
 from carejourney.questions.box import triage
 
@@ -124,3 +126,185 @@ def test_no_faq_question_or_phrasing_raises_a_red_flag(engine, mild):
 def test_the_module_level_triage_uses_the_cached_engine(mild):
     result = triage(mild, "I can't stop the bleeding")
     assert result.as_dict() == {"faq_id": None, "urgent": True, "red_flag": "bleeding", "confidence": 1.0, "answer": None}
+
+
+# --- context: past, resolved, idioms, questions about risk (see questions/red_flags.py) ---------------
+
+@pytest.mark.parametrize("text", [
+    "I had a fever a couple of years ago with the flu, does that matter?",
+    "last year I had a fall in the garden and broke my wrist",
+    "I passed out once as a teenager when I gave blood",
+    "my legs used to give way before the op, now I'm walking to the shops",
+    "I had chills and a temperature last month but it all cleared up",
+    "back pain was unbearable for years, that's why I'm having it done",
+])
+def test_past_symptoms_are_not_red_flags(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "there was some oozing from the cut on day two but it stopped as soon as I pressed on it",
+    "my feet were tingly after the op, but that wore off by teatime",
+    "the redness around the dressing has gone away completely",
+    "a spot of blood the first night, nothing since",
+    "had a headache on the day, it went after a nap and hasn't come back",
+])
+def test_resolved_symptoms_are_not_red_flags(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text,category", [
+    ("the numbness in my bottom still hasn't gone away", "cauda-equina"),  # the marker is negated
+    ("the redness round the wound won't clear up and it's hot", "infection"),
+    ("the bleeding stopped but now I can't pee at all", "cauda-equina"),  # said after the marker
+    ("the bleeding stopped for a while but it's pouring again now", "bleeding"),  # undone
+    ("the tingling in my groin wore off but came back this morning", "cauda-equina"),
+    ("I blacked out in the kitchen, all fine now though", "chest-breathing-fainting"),  # an event stays a red flag
+    ("my leg gave way on the stairs, it's ok now", "leg-weakness"),
+    ("my leg was fine before the op but now it's weak and floppy", "leg-weakness"),  # taken up by "it"
+    ("since my op two months ago my left leg keeps giving way", "leg-weakness"),  # "since ... ago" is not past
+    ("in the past two days my groin has gone numb", "cauda-equina"),
+    ("I'm used to back pain but this is unbearable", "severe-pain"),
+])
+def test_current_symptoms_beside_past_or_resolved_words_still_raise_a_flag(engine, text, category):
+    result = engine.triage(text)
+    assert result.urgent and result.red_flag == category, (text, result)
+
+
+def test_past_and_resolved_symptoms_stay_in_the_text_for_matching(engine):
+    """Only denied symptoms are cut: a past fever is still what the question is about."""
+    analysis = engine.detector.analyse("I had a fever last year, can I still have it done?", "en")
+    assert analysis.flag is None and "fever" in analysis.text_for_matching
+    assert "fever" not in engine.detector.analyse("no fever, can I still have it done?", "en").text_for_matching
+
+
+@pytest.mark.parametrize("text", [
+    "that documentary about spines gave me the chills, is it really that big a needle?",
+    "I'm weak at spelling, sorry for any typos",
+    "my son is a pain in the neck about my diet",
+    "dying to know when I can go dancing again",
+    "my hay fever is terrible this week, can I take my antihistamine?",
+    "walking to the post office is agony, will the procedure fix that?",
+    "not the faintest idea where the day unit is",
+])
+def test_idioms_and_everyday_stenosis_limits_are_not_red_flags(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "is numbness in the groin a possible side effect?",
+    "can leg weakness be a complication of this?",
+    "are chills a sign of infection?",
+    "could the procedure make me lose control of my bowels?",
+    "will the sedation make me feel faint?",
+    "will my legs go weak afterwards?",
+    "am I going to have bad headaches after?",
+    "should I be worried about fainting on the day?",
+    "nervous about bleeding afterwards because I take aspirin",
+    "what temperature counts as a fever after the op?",
+    "will she be in agony afterwards?",
+])
+def test_questions_about_a_risk_are_not_reports(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text,category", [
+    ("I could barely walk this morning, my right leg gave way", "leg-weakness"),  # "could" alone is no cue
+    ("is my leg weakness a side effect? it started yesterday", "leg-weakness"),  # a particular one, already there
+    ("will the numbness between my legs wear off? it came on today", "cauda-equina"),
+    ("could the numbness in my bottom be from the procedure?", "cauda-equina"),
+    ("should I be worried about the numbness in my groin?", "cauda-equina"),
+    ("is bladder leakage common after this? I wet myself twice today", "cauda-equina"),
+])
+def test_questions_that_report_a_symptom_still_raise_a_flag(engine, text, category):
+    result = engine.triage(text)
+    assert result.urgent and result.red_flag == category, (text, result)
+
+
+@pytest.mark.parametrize("text,category", [
+    ("I feel like I need to go all the time but only a trickle comes out", "cauda-equina"),
+    ("my last pee was at breakfast and it's nearly midnight", "cauda-equina"),
+    ("bladder feels full but nothing happens when I try", "cauda-equina"),
+    ("struggling to get my wee started since the op", "cauda-equina"),
+    ("I've lost all feeling in my privates", "cauda-equina"),
+    ("I can't go up on my tiptoes on the left side anymore", "leg-weakness"),
+    ("my left leg has gone floppy and I can hardly lift it", "leg-weakness"),
+    ("my foot just dangles when I lift my leg", "leg-weakness"),
+    ("bleedin again from the wound and it wont stop", "bleeding"),
+    ("can't get the bleeding to stop no matter what", "bleeding"),
+    ("held a towel on it for twenty minutes and it's still soaking through", "bleeding"),
+    ("my pain jumped from a 2 to a 9 in an hour", "severe-pain"),
+    ("my pain is an 8 out of 10 today", "severe-pain"),
+    ("the pain is more than the oxycodone can handle", "severe-pain"),
+    ("in so much pain she can't get out of bed", "severe-pain"),
+    ("my back hurts so much the tablets don't even touch it", "severe-pain"),
+    ("I can't get a full breath in", "chest-breathing-fainting"),
+    ("breathing feels like sucking through a straw", "chest-breathing-fainting"),
+    ("when I stand my head feels like it will explode, fine lying down", "headache-standing"),
+    ("102 last night, took some advil", "infection"),
+    ("temp was thirty eight point six this morning", "infection"),
+])
+def test_lay_phrasings_of_red_flags(engine, text, category):
+    result = engine.triage(text)
+    assert result.urgent and result.red_flag == category, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "I took pain pills and did physio for 6 months and they didn't help, can I have MILD?",
+    "the painkillers did nothing for my back before the procedure",
+    "ibuprofen for a year, it did nothing, that's why I was referred",
+    "took 2 paracetamol at 10, is that ok before I come in?",
+    "my pain was a 9 before the op, now it's a 3",
+])
+def test_history_of_treatment_and_doses_are_not_red_flags(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+def test_labelled_context_messages(engine):
+    """Our own messages (redflags_context.jsonl, past, resolved, idioms, questions, lay words): all right."""
+    rows = labelled("redflags_context.jsonl")
+    assert len(rows) > 300
+    wrong = [r["text"] for r in rows if (engine.detector.check(r["text"], "en") is not None) != r["urgent"]]
+    assert wrong == []
+
+
+def test_not_symptoms_must_name_existing_terms():
+    from pydantic import ValidationError
+
+    from carejourney.pathways.question_box import LanguageRules
+
+    with pytest.raises(ValidationError, match=r"not_symptoms\[0\] '\{walking\} is agony': \{walking\} is not one of the terms"):
+        LanguageRules(negation={"cues": ["no"]}, not_symptoms=["{walking} is agony"])
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("had my appendix out in 2012 and bled a lot afterwards", False),  # "and" goes on: the bleeding is in 2012
+    ("had it done two months ago and can't pee since this morning", True),  # a present verb starts a new clause
+    ("I had the procedure months ago and my leg went weak today", True),
+    ("I passed out after an operation once, but that was 30 years ago", False),  # the marker stands for it all
+    ("my legs go weak after a long walk but recover when I sit, same as always", False),
+    ("I keep getting breathless on the stairs, which never used to happen", True),  # a negated past marker
+    ("I get hot sweats and shivers from the menopause", False),  # another long-standing cause
+    ("numb toes from my diabetes, nothing new", False),
+])
+def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("I've had no bleeding, fever or numbness", False),  # a negation reaches through a list's commas
+    ("no fever, my leg is weak or numb", True),  # but not into the next clause
+    ("should I ring if my temperature goes over 38?", False),  # a hypothetical reading
+    ("my temperature is 38.4, what do I do if it goes higher?", True),
+    ("had a temp of 38.6 on the first night but it came down by itself", False),
+    ("temp was 38.6 earlier but it came down with paracetamol", True),  # brought down is not over
+])
+def test_lists_and_readings(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+def test_a_star_alone_stands_for_any_one_word():
+    from carejourney.pathways.question_box import phrase_problem
+
+    assert phrase_problem("for * months", allow_terms=False) is None
+    assert phrase_problem("for ** months", allow_terms=False) is not None

@@ -4,12 +4,14 @@ Everything the question box knows lives here, so a clinic can edit it without to
 
 - `languages.<lang>`: the words of one language. `terms` are named word lists that red-flag signs use
   as `{name}`; `negation` says which words cancel a symptom ("no fever"), which only look like a
-  negation ("not sure"), which make it hypothetical ("what if I get a fever") and which end their reach
-  ("no fever, just sore"); `fillers` are words skipped when matching ("my", "the").
+  negation ("not sure"), which make it hypothetical ("what if I get a fever", "is weakness a risk?"),
+  which put it in the past ("a fever last month") or say it is over ("the numbness wore off"), and
+  which end their reach ("no fever, just sore"); `not_symptoms` are phrases whose words are never a
+  symptom ("gave me the chills"); `fillers` are words skipped when matching ("my", "the").
 - `red_flags`: one entry per category with the instruction patients see and the signs, per language,
   that raise it. A sign is one or more parts joined by `&` that must all appear in one sentence, in
-  any order; a part is consecutive words, where `word*` matches any word starting with `word` and
-  `{term}` any phrase of that term.
+  any order; a part is consecutive words, where `word*` matches any word starting with `word`, `*`
+  any one word and `{term}` any phrase of that term.
 - `off_topic`: examples of questions the FAQ does not answer, so similar ones get no answer either.
 - `matching`: how answers are ranked and when the box abstains (weights and threshold calibrated on
   data by `scripts/eval_questions.py --calibrate`).
@@ -26,7 +28,7 @@ from carejourney.pathways.schema_base import DEFAULT_LANGUAGE, LANGUAGE, Model, 
 
 TERM_REF = re.compile(r"\{([^{}]*)\}")
 TERM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-WORD = re.compile(r"^[a-z0-9']+\*?$")
+WORD = re.compile(r"^(?:[a-z0-9']+\*?|\*)$")
 
 
 def _check_languages(value: dict) -> dict:
@@ -54,7 +56,7 @@ def phrase_problem(phrase: str, allow_terms: bool) -> str | None:
             if not (word.endswith("}") and TERM_NAME.match(word[1:-1])):
                 return f"'{word}' is not a term reference (like {{numb}})"
         elif not WORD.match(word):
-            return f"'{word}' is not a plain word (letters and digits, optionally ending in *)"
+            return f"'{word}' is not a plain word (letters and digits, optionally ending in *, or * for any word)"
     return None
 
 
@@ -67,14 +69,66 @@ Phrases = Annotated[list[str], AfterValidator(_check_phrases)]
 
 
 class Negation(Model):
+    """What changes a symptom's meaning: denied, hypothetical, past or over.
+
+    A phrase that ends in a filler ("could the") needs that filler: "could the" is not "could".
+    """
+
     #: Words that cancel a symptom that follows them: "no", "not", "without", "don't have".
     cues: Phrases = Field(min_length=1)
-    #: Phrases that contain a cue but do not negate: "not sure", "don't know".
+    #: Phrases that contain a cue or marker but do not act as one: "not sure", "than before", "went away when".
     pseudo: Phrases = []
     #: Words that make what follows hypothetical: "if", "what if", "risk of".
     hypothetical: Phrases = []
-    #: Words that end a cue's reach: "but", "just". Sentence ends and commas always do.
+    #: Words that make what comes before them hypothetical, in a clause that starts with a `questions`
+    #: word: "is leg weakness a risk?", "can fainting be a side effect?" (not "is my leg weakness a side effect?").
+    hypothetical_after: Phrases = []
+    #: Words that start a question: "is", "can", "will", "why".
+    questions: Phrases = []
+    #: Words after a symptom, in its clause, that take it as already there when a `definite` word comes right
+    #: before it: then a hypothetical cue that starts a question does not count ("will the numbness wear off?",
+    #: but "will I get a fever?" and "what if the bleeding won't stop?" stay hypothetical).
+    lasting: Phrases = []
+    #: Words that make a symptom a particular one, already there: "my", "this" (not "the": "the groin").
+    definite: Phrases = []
+    #: Words that put the symptoms of their clause in the past: "last year", "years ago", "as a child"; when one
+    #: opens its clause or follows a back-reference, everything before it ("..., but that was years ago").
+    past: Phrases = []
+    #: Words that place their clause now, so a past marker in it does not count: "today", "since yesterday".
+    recent: Phrases = []
+    #: Long-standing causes other than the procedure, which make the symptoms of their clause not new, like
+    #: `past`: "night sweats from the menopause", "numb toes from my diabetes".
+    other_causes: Phrases = []
+    #: Words that say the symptoms before them in their clause are over: "went away", "cleared up".
+    resolved: Phrases = []
+    #: Words that point back to a symptom ("it", "that"): right before a resolved marker they let it reach the
+    #: clause before too ("numb for an hour, but that wore off"); in a clause after a `contrasts` word that says
+    #: a symptom now, they take up a body part named in the past clause before ("my leg was fine before the op,
+    #: but now it's weak").
+    back_references: Phrases = []
+    #: Words that set what follows against what came before: "but", "now", "however".
+    contrasts: Phrases = []
+    #: Words that point back to everything said before ("all", "both", "everything"): right before a resolved
+    #: marker they let it reach the start of the sentence ("a fever and chills, but it all cleared up").
+    all_references: Phrases = []
+    #: Words that, right before a resolved marker, say it has not happened ("won't clear up"); cues count too.
+    unresolved: Phrases = []
+    #: Words after a resolved marker that undo it: "came back", "again".
+    returned: Phrases = []
+    #: One-off events that need care even once over ("fainted", "fell", "wet myself"): a resolved marker does
+    #: not undo a sign that mentions one ("passed out, all fine now"); a past marker does ("fainted years ago").
+    events: Phrases = []
+    #: Words that end a cue's reach and a clause: "but", "just". Sentence ends and commas always do, except
+    #: the commas of a list ("no bleeding, fever or numbness").
     scope_breaks: Phrases = []
+    #: Words that end a list: "or", "nor".
+    list_words: Phrases = []
+    #: Scope breaks that may only join words ("and"): when the next word is not one of `clause_starts`, the
+    #: clause goes on ("had my op in 2015 and bled a lot afterwards", "chills and a fever last month").
+    joins: Phrases = []
+    #: Words that start a new clause after a join: a subject ("I", "my", "the"), "then", or a present-tense verb
+    #: ("and can't pee", unlike the past "and bled a lot").
+    clause_starts: Phrases = []
     #: How many words (fillers not counted) a cue reaches.
     window: int = Field(default=5, ge=1, le=20)
 
@@ -85,6 +139,9 @@ class LanguageRules(Model):
     #: Words too common to help BM25 tell FAQ entries apart.
     stopwords: Phrases = []
     terms: dict[str, Phrases] = {}
+    #: Phrases that look like a symptom but are not one, whose words never count towards a sign: idioms
+    #: ("gave me the chills", "weak at maths") and the everyday limits of stenosis ("{walking} is agony").
+    not_symptoms: list[str] = []
 
     @model_validator(mode="after")
     def _term_names(self):
@@ -93,6 +150,11 @@ class LanguageRules(Model):
                 raise ValueError(f"terms: '{name}' is not a term name (lower-case letters, digits and _)")
             if not phrases:
                 raise ValueError(f"terms.{name}: needs at least one phrase")
+        for i, phrase in enumerate(self.not_symptoms):
+            problem = phrase_problem(phrase, allow_terms=True)
+            missing = [n for n in TERM_REF.findall(phrase) if n not in self.terms]
+            if problem or missing:
+                raise ValueError(f"not_symptoms[{i}] '{phrase}': {problem or f'{{{missing[0]}}} is not one of the terms'}")
         return self
 
 
@@ -101,7 +163,7 @@ class Temperature(Model):
 
     celsius: float = Field(ge=36, le=42)
     fahrenheit: float = Field(ge=96.8, le=107.6)
-    #: Words that say a number nearby is a temperature ("temp", "fever", "degrees").
+    #: Words that say a number nearby is a temperature ("temp", "fever", "degrees", "took tylenol").
     reading_words: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
     #: Words that raise the flag on their own unless a reading says otherwise ("fever", "burning up").
     fever_words: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
@@ -115,6 +177,9 @@ class RedFlag(Model):
     instruction: Text
     signs: Annotated[dict[str, list[str]], AfterValidator(_check_languages)]
     temperature: Temperature | None = None
+    #: Messages that report this red flag now, in the many ways patients say it: the meaning check
+    #: (`QuestionBox.by_meaning`) compares each message with them.
+    examples: Annotated[dict[str, list[str]], AfterValidator(_check_languages)] = {}
 
     @model_validator(mode="after")
     def _signs(self):
@@ -132,15 +197,29 @@ class RedFlag(Model):
 
 
 class Matching(Model):
-    """Answer ranking: score = embedding_weight * cosine + (1 - embedding_weight) * bm25 / (bm25 + bm25_half)."""
+    """Answer ranking: score = embedding_weight * cosine + (1 - embedding_weight) * bm25 / (bm25 + bm25_half).
+
+    The best entry is given when score + margin_weight * (its lead over the runner-up) reaches
+    abstain_below: a clear winner needs less similarity than one of several close candidates.
+    """
 
     embedding_weight: float = Field(ge=0, le=1)
     #: An entry's cosine is the mean of its this many best-matching sentences.
     top_sentences: int = Field(default=2, ge=1, le=10)
     #: The BM25 score that counts as half of full agreement.
     bm25_half: float = Field(gt=0, le=100)
-    #: Below this score the box abstains: the care team replies instead.
-    abstain_below: float = Field(ge=0, le=1)
+    #: How much the best entry's lead over the runner-up counts towards answering.
+    margin_weight: float = Field(default=0.0, ge=0, le=10)
+    #: Below this (score plus weighted lead) the box abstains: the care team replies instead.
+    abstain_below: float = Field(ge=0, le=2)
+
+
+class ByMeaning(Model):
+    """Red flags by meaning, for phrasings the word rules miss: a message is urgent when its closest red-flag
+    example is at least this similar (cosine) and leads the closest calm sentence by at least this much."""
+
+    similarity_at_least: float = Field(ge=0, le=1)
+    lead_at_least: float = Field(ge=-1, le=1)
 
 
 class QuestionBox(Model):
@@ -150,6 +229,11 @@ class QuestionBox(Model):
     #: Questions the box must not answer from the FAQ (costs, scheduling, directions...), per language:
     #: when a message is closer to these than to any FAQ entry, the care team replies.
     off_topic: Annotated[dict[str, list[str]], AfterValidator(_check_languages)] = {}
+    #: Messages that sound alarming but are not red flags (denied, asked about, expected soreness, long past),
+    #: per language: calm sentences for the meaning check, with the FAQ phrasings and off-topic examples.
+    look_alikes: Annotated[dict[str, list[str]], AfterValidator(_check_languages)] = {}
+    #: The meaning check's thresholds; without them only the word rules raise red flags.
+    by_meaning: ByMeaning | None = None
 
     @field_validator("languages")
     @classmethod

@@ -4,7 +4,9 @@
     triage(pathway, "can I have coffee before I come in?") -> faq_id "prepare" and its approved answer
     triage(pathway, "can I bring my dog?")            -> no faq_id: the care team replies
 
-Red flags are checked first and always win: an urgent message never gets an FAQ answer. Only text
+Red flags are checked first and always win: an urgent message never gets an FAQ answer. The word
+rules (red_flags.py) go first; then the message's meaning is compared with the pathway's red-flag
+examples (by_meaning.py), which catches phrasings no rule foresaw. Only text
 from the pathway is ever returned; nothing is generated. `QuestionEngine` is the pure core (given an
 encoder function and the FAQ's sentence vectors); `triage` builds one per pathway content with the
 shared model (see `model.py`) and keeps it, so a web request does not reload anything.
@@ -20,7 +22,8 @@ from typing import Callable
 import numpy as np
 
 from carejourney.pathways.schema import DEFAULT_LANGUAGE, Pathway
-from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, topics
+from carejourney.questions.by_meaning import ExampleNet
+from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, chosen, topics
 from carejourney.questions.red_flags import RedFlagDetector
 from carejourney.questions.text import stem
 
@@ -75,26 +78,54 @@ class QuestionEngine:
                 lang_topics, vectors_for(sentences), box.matching,
                 frozenset(stem(w) for w in rules.stopwords), known_words,
             )
+        #: Built whenever the pathway has red-flag examples (calibration needs them); used when `by_meaning` is set.
+        self.nets: dict[str, ExampleNet] = {}
+        for lang in box.languages:
+            net = self._example_net(lang, vectors_for)
+            if net is not None:
+                self.nets[lang] = net
 
-    def rank(self, text: str, language: str = DEFAULT_LANGUAGE) -> list[Ranked]:
+    def _example_net(self, lang: str, vectors_for: Callable[[list[str]], np.ndarray]) -> ExampleNet | None:
+        """The red-flag examples against the calm sentences: look-alikes, FAQ phrasings and off-topic examples."""
+        examples = [(f.id, text) for f in self.box.red_flags for text in f.examples.get(lang, [])]
+        look_alikes = self.box.look_alikes.get(lang, [])
+        if not examples:
+            return None
+        vectors = vectors_for([text for _, text in examples] + look_alikes)
+        calm = vectors[len(examples):]
+        if lang in self.rankers:
+            calm = np.concatenate([calm, self.rankers[lang].vectors])
+        return ExampleNet(examples, vectors[: len(examples)], calm) if len(calm) else None
+
+    def rank(self, text: str, language: str = DEFAULT_LANGUAGE, vector: np.ndarray | None = None) -> list[Ranked]:
         ranker = self.rankers.get(language) or self.rankers[DEFAULT_LANGUAGE]
-        return ranker.rank(text, self.encode([text])[0])
+        return ranker.rank(text, self.encode([text])[0] if vector is None else vector)
+
+    def _urgent(self, category: str, evidence: str, language: str) -> Triage:
+        rule = self.flags[category]
+        instruction = rule.instruction.get(language) or rule.instruction[DEFAULT_LANGUAGE]
+        return Triage(None, True, category, 1.0, None, instruction, evidence)
 
     def triage(self, text: str, language: str = DEFAULT_LANGUAGE) -> Triage:
         analysis = self.detector.analyse(text, language)
-        flag = analysis.flag
-        if flag is not None:
-            rule = self.flags[flag.category]
-            instruction = rule.instruction.get(language) or rule.instruction[DEFAULT_LANGUAGE]
-            return Triage(None, True, flag.category, 1.0, None, instruction, flag.evidence)
-        if not text.strip() or not self.rankers:
+        if analysis.flag is not None:
+            return self._urgent(analysis.flag.category, analysis.flag.evidence, language)
+        net = (self.nets.get(language) or self.nets.get(DEFAULT_LANGUAGE)) if self.box.by_meaning else None
+        if not text.strip() or not (self.rankers or net):
             return Triage(None, False, None, 0.0, None)
-        ranked = self.rank(analysis.text_for_matching, language)
-        best = ranked[0]
+        vector = self.encode([analysis.text_for_matching])[0]
+        if net is not None:
+            likeness = net.likeness(vector)
+            if likeness.is_urgent(self.box.by_meaning) and likeness.category not in analysis.settled:
+                return self._urgent(likeness.category, f"close in meaning to: {likeness.example}", language)
+        if not self.rankers:
+            return Triage(None, False, None, 0.0, None)
+        ranked = self.rank(analysis.text_for_matching, language, vector)
         # confidence is always about the best FAQ entry, also when the off-topic examples won
         top_entry = next(r for r in ranked if r.faq_id != OFF_TOPIC)
         confidence = min(max(top_entry.score, 0.0), 1.0)
-        if best.faq_id == OFF_TOPIC or best.score < self.box.matching.abstain_below:
+        best = chosen(ranked, self.box.matching)
+        if best is None:
             return Triage(None, False, None, confidence, None)
         return Triage(best.faq_id, False, None, confidence, self.entries[best.faq_id].answer.get(language))
 

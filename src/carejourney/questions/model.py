@@ -50,18 +50,34 @@ def limit_blas_threads(n: int) -> bool:
     return done
 
 
+def _message_threads() -> int:
+    try:
+        return int(os.environ.get("CAREJOURNEY_BLAS_THREADS", "1"))
+    except ValueError:
+        return 1
+
+
 @lru_cache(maxsize=1)
 def encoder() -> SentenceEncoder:
     """The process's one all-MiniLM-L6-v2 encoder (numpy's BLAS set to $CAREJOURNEY_BLAS_THREADS threads, default 1)."""
     with _lock:
         loaded = SentenceEncoder.load()
-        try:
-            threads = int(os.environ.get("CAREJOURNEY_BLAS_THREADS", "1"))
-        except ValueError:
-            threads = 1
-        if threads > 0:
-            limit_blas_threads(threads)
+        if _message_threads() > 0:
+            limit_blas_threads(_message_threads())
         return loaded
+
+
+def encode_in_bulk(sentences: list[str]) -> np.ndarray:
+    """Embed many sentences using every core (large batches do gain from threads), then go back to the
+    per-message setting."""
+    enc = encoder()
+    with _lock:
+        spread = limit_blas_threads(os.cpu_count() or 1)
+        try:
+            return enc.encode(sentences, batch_size=64)
+        finally:
+            if spread and _message_threads() > 0:
+                limit_blas_threads(_message_threads())
 
 
 @lru_cache(maxsize=1)
@@ -99,7 +115,7 @@ def sentence_vectors(sentences: list[str], use_cache: bool = True) -> np.ndarray
             return vectors
     except (OSError, ValueError):
         pass
-    vectors = encoder().encode(sentences)
+    vectors = encode_in_bulk(sentences)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -5,10 +5,13 @@ embedded sentences (its question and phrasings; the answer too when it helps, se
 Per entry: cosine = the mean of the `top_sentences` best cosines between the message and the
 entry's sentences (2 by default: one lucky phrasing counts less than two close ones); bm25 = the entry's
 BM25 score, squashed to 0-1 as s / (s + bm25_half). Score = w * cosine + (1 - w) * bm25.
+The box answers with the best entry when its score, plus a weighted lead over the runner-up, is high
+enough (`chosen`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -20,6 +23,7 @@ from carejourney.pathways.schema import FaqEntry, Pathway
 from carejourney.questions.text import Lexicon, tokens
 
 Encode = Callable[[list[str]], np.ndarray]
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and announces every index
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,20 @@ class FaqRanker:
     def rank(self, text: str, message_vector: np.ndarray, weights: Matching | None = None) -> list[Ranked]:
         """Every entry, best first."""
         return combine(self.ids, self.cosines(message_vector), self.bm25_scores(text), weights or self.matching)
+
+
+def chosen(ranked: list[Ranked], m: Matching) -> Ranked | None:
+    """The entry to answer with, or None to abstain (see `Matching`): the off-topic examples winning abstains too."""
+    best = ranked[0]
+    if best.faq_id == OFF_TOPIC:
+        return None
+    return best if evidence(ranked, m) >= m.abstain_below else None
+
+
+def evidence(ranked: list[Ranked], m: Matching) -> float:
+    """The best entry's score plus its weighted lead over the runner-up."""
+    lead = ranked[0].score - ranked[1].score if len(ranked) > 1 else ranked[0].score
+    return ranked[0].score + m.margin_weight * lead
 
 
 def combine(ids: list[str], cosines: np.ndarray, bm25: np.ndarray, m: Matching) -> list[Ranked]:

@@ -1,24 +1,49 @@
 """Red-flag detection: does a message describe a symptom that needs care now?
 
 Pure: built from a pathway's `question_box` section, no model and no I/O. A sign (see
-`pathways/question_box.py`) matches when all its parts occur in one sentence and none of them is
-negated ("no fever") or hypothetical ("what if I get a fever"); a negation reaches forward a few
-words, through lists ("no redness or swelling"), and stops at a comma, a sentence end or a scope
-break ("no fever, just sore"). Typos are corrected against the words the signs use.
+`pathways/question_box.py`) matches when all its parts occur in one sentence, none of them is negated
+("no fever") or over ("a fever last month", "the numbness wore off"), and at least one is said outright
+rather than as a hypothetical ("what if I get a fever"). Clauses are the words between commas,
+sentence ends and scope breaks ("but", "and"). The rules, all words from the pathway:
+
+- a negation or hypothetical cue reaches forward a few words, through lists ("no redness, swelling or
+  pus"), and stops at a comma, a sentence end or a scope break ("no fever, just sore"); a question cue does not
+  hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?");
+- a hypothetical_after word reaches back over a clause that starts a question ("is leg weakness a risk?");
+- a past marker ("last year", "years ago") or another cause ("from the menopause") puts the symptoms of
+  its clause in the past, unless they return ("... and again today") or the clause says now ("today");
+- a resolved marker ("went away", "cleared up") closes the symptoms before it in its clause; after a
+  back-reference, or opening its clause, also those of the clause before ("numb, but that wore off"),
+  and after "all" everything before; not when it is negated ("hasn't gone away"), undone ("went away but
+  came back"), or the sign names an event ("passed out, fine now": a faint that is over still counts);
+- a body part in a past clause counts again when "it" takes it up after a contrast ("my leg was fine
+  before the op, but now it's weak");
+- the words of a `not_symptoms` phrase ("gave me the chills") are never part of a sign.
+
+Past and resolved symptoms block a sign like negated ones, but only negated ones are cut from the text
+used for answer matching. Typos are corrected against the words the rules use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from carejourney.pathways.question_box import QuestionBox, RedFlag, sign_parts
+
+from carejourney.pathways.question_box import Negation, QuestionBox, RedFlag, sign_parts
 from carejourney.questions.text import COMMA, SENTENCE_END, Lexicon, Word, normalise, stem
 
-# An element of a compiled phrase: ("w", stem) a word, ("p", prefix) a word starting so, ("t", name) a term.
+# An element of a compiled phrase: ("w", stem) a word, ("p", prefix) a word starting so ("" any word),
+# ("t", name) a term, ("f", stem) a filler that must come right before the next word ("could the").
 Element = tuple[str, str]
 Phrase = tuple[Element, ...]
-NEGATED, HYPOTHETICAL, ASSERTED = 0, 1, 2
+Span = tuple[int, int]
+#: What a mention of a symptom says, weakest first; a sign needs every part above PAST and one ASSERTED.
+NEGATED, PAST, HYPOTHETICAL, ASSERTED = 0, 1, 2, 3
 UNITS_C = {"c", "celsius", "centigrade"}
 UNITS_F = {"f", "fahrenheit"}
+#: A number followed by one of these is a dose, a time or a weight, not a temperature.
+NOT_TEMPERATURE = {"mg", "mgs", "ml", "mcg", "g", "gram", "grams", "tablet", "tablets", "pill", "pills", "capsules",
+                   "min", "mins", "minute", "minutes", "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks",
+                   "year", "years", "kg", "lb", "lbs", "pounds", "stone", "am", "pm", "percent", "x", "times"}
 
 
 @dataclass(frozen=True)
@@ -28,7 +53,8 @@ class Flag:
     evidence: str
 
 
-def _compile(phrase: str, fillers: frozenset[str]) -> Phrase:
+def _compile(phrase: str, fillers: frozenset[str], strict_end: bool = False) -> Phrase:
+    """A phrase as elements; fillers are dropped, except (when strict_end) after its last word."""
     out: list[Element] = []
     for word in phrase.lower().replace("'", "").split():
         if word.startswith("{"):
@@ -37,7 +63,37 @@ def _compile(phrase: str, fillers: frozenset[str]) -> Phrase:
             out.append(("p", word[:-1]))
         elif stem(word) not in fillers:
             out.append(("w", stem(word)))
-    return tuple(out)
+        elif strict_end and out:
+            out.append(("f", stem(word)))
+    # a filler counts only after the last word ("could the"); one between words stays optional
+    last_word = max((k for k, (kind, _) in enumerate(out) if kind != "f"), default=-1)
+    return tuple(e for k, e in enumerate(out) if e[0] != "f" or k > last_word)
+
+
+class _Sentence:
+    __slots__ = ("words", "before", "memo")
+
+    def __init__(self, words: list[Word], before: list[tuple[str, ...]]):
+        self.words = words
+        #: The fillers dropped right before each word (stems): "could the procedure" -> ("the",) at "procedure".
+        self.before = before
+        self.memo: dict = {}
+
+
+def _sentences(words: list[Word], fillers: frozenset[str]) -> list[_Sentence]:
+    out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
+    pending: list[str] = []
+    for w in words:
+        if w.raw in SENTENCE_END:
+            out.append(([], []))
+            pending = []
+        elif w.stem in fillers:
+            pending.append(w.stem)
+        else:
+            out[-1][0].append(w)
+            out[-1][1].append(tuple(pending))
+            pending = []
+    return [_Sentence(ws, before) for ws, before in out if ws]
 
 
 class _Language:
@@ -46,9 +102,24 @@ class _Language:
     def __init__(self, box: QuestionBox, lang: str):
         rules = box.languages[lang]
         self.fillers = frozenset(stem(w) for w in rules.fillers if " " not in w)
-        c = lambda phrases: [p for p in (_compile(x, self.fillers) for x in phrases) if p]  # noqa: E731
-        self.terms = {name: c(phrases) for name, phrases in rules.terms.items()}
-        # a term's phrases by their first word, so matching at a word only tries the phrases that can start there
+        self.terms = {name: self._plain(phrases) for name, phrases in rules.terms.items()}
+        self._index_terms()
+        self._read_negation(rules.negation)
+        self.not_symptoms = self._strict(rules.not_symptoms)
+        self._read_flags(box, lang)
+        self.vocabulary = self._vocabulary()
+
+    def _plain(self, phrases: list[str]) -> list[Phrase]:
+        return [p for p in (_compile(x, self.fillers) for x in phrases) if p]
+
+    def _strict(self, phrases: list[str]) -> list[Phrase]:
+        return [p for p in (_compile(x, self.fillers, strict_end=True) for x in phrases) if p]
+
+    def _words(self, words: list[str]) -> frozenset[str]:
+        return frozenset(stem(w) for w in words if " " not in w)
+
+    def _index_terms(self) -> None:
+        """A term's phrases by their first word, so matching at a word only tries the phrases that can start there."""
         self.term_index: dict[str, tuple[dict[str, list[Phrase]], list[Phrase]]] = {}
         for name, phrases in self.terms.items():
             by_stem: dict[str, list[Phrase]] = {}
@@ -59,11 +130,24 @@ class _Language:
                 else:
                     others.append(phrase)
             self.term_index[name] = (by_stem, others)
-        self.cues = c(rules.negation.cues)
-        self.pseudo = c(rules.negation.pseudo)
-        self.hypothetical = c(rules.negation.hypothetical)
-        self.breaks = c(rules.negation.scope_breaks)
-        self.window = rules.negation.window
+        #: the first words of each term whose phrases all start with a plain word
+        self.term_firsts = {name: frozenset(by_stem) for name, (by_stem, others) in self.term_index.items() if not others}
+
+    def _read_negation(self, neg: Negation) -> None:
+        self.cues, self.pseudo = self._strict(neg.cues), self._strict(neg.pseudo)
+        self.hypothetical = self._strict(neg.hypothetical)
+        self.hypothetical_after, self.questions = self._strict(neg.hypothetical_after), self._strict(neg.questions)
+        self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
+        self.past, self.recent = self._strict([*neg.past, *neg.other_causes]), self._strict(neg.recent)
+        self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
+        self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
+        self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
+        self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
+        self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
+        self.list_words = self._words(neg.list_words)
+        self.window = neg.window
+
+    def _read_flags(self, box: QuestionBox, lang: str) -> None:
         self.signs: list[tuple[RedFlag, str, list[Phrase]]] = []
         self.temperature: list[tuple[RedFlag, list[Phrase], list[Phrase]]] = []
         for flag in box.red_flags:
@@ -73,17 +157,31 @@ class _Language:
                     self.signs.append((flag, sign, parts))
             t = flag.temperature
             if t and lang in t.fever_words:
-                self.temperature.append((flag, c(t.reading_words.get(lang, [])), c(t.fever_words[lang])))
-        vocab: set[str] = set()
-        for phrase_list in [*self.terms.values(), self.cues, self.pseudo, self.hypothetical, self.breaks,
-                            *[parts for _, _, parts in self.signs], *[r + f for _, r, f in self.temperature]]:
+                readings, fevers = t.reading_words.get(lang, []), t.fever_words[lang]
+                self.temperature.append((flag, self._plain(readings), self._plain(fevers)))
+
+    def _vocabulary(self) -> set[str]:
+        """Every word the rules use: typos are corrected towards these."""
+        vocab: set[str] = set(self.back_references | self.all_references | self.clause_starts | self.list_words)
+        lists = [*self.terms.values(), self.cues, self.pseudo, self.hypothetical, self.hypothetical_after,
+                 self.questions, self.lasting, self.past, self.recent, self.resolved, self.unresolved, self.returned,
+                 self.events, self.contrasts, self.breaks, self.joins, self.not_symptoms, *[parts for _, _, parts in self.signs],
+                 *[r + f for _, r, f in self.temperature]]
+        for phrase_list in lists:
             for phrase in phrase_list:
-                vocab.update(v for kind, v in phrase if kind != "t")
-        self.vocabulary = vocab
+                vocab.update(v for kind, v in phrase if kind in "wp" and v)
+        return vocab
+
+    def g_dropped(self, w: Word) -> Word:
+        """Read "bleedin" as "bleeding" when only the spelling with a g is a word the rules use."""
+        if w.stem in self.vocabulary or not w.raw.endswith("in") or len(w.raw) < 5:
+            return w
+        full = stem(w.raw + "g")
+        return Word(w.raw, full, w.start, w.end) if full in self.vocabulary else w
 
     # --- matching ---------------------------------------------------------------------------
 
-    def ends(self, phrase: Phrase, sentence: "_Sentence", i: int, k: int = 0, depth: int = 0) -> tuple[int, ...]:
+    def ends(self, phrase: Phrase, sentence: _Sentence, i: int, k: int = 0, depth: int = 0) -> tuple[int, ...]:
         """Every end position of phrase[k:] matched from word i (memoised per sentence)."""
         key = (phrase, k, i)
         hit = sentence.memo.get(key)
@@ -104,36 +202,62 @@ class _Language:
                     for sub in (*by_stem.get(w.stem, ()), *others):
                         for j in self.ends(sub, sentence, i, 0, depth + 1):
                             found.extend(self.ends(phrase, sentence, j, k + 1, depth))
+            elif kind == "f":
+                if value in sentence.before[i]:
+                    found.extend(self.ends(phrase, sentence, i, k + 1, depth))
             elif (w.stem == value) if kind == "w" else (w.raw.startswith(value) or w.stem.startswith(value)):
                 found.extend(self.ends(phrase, sentence, i + 1, k + 1, depth))
             out = tuple(found) if len(found) < 2 else tuple(sorted(set(found)))
         sentence.memo[key] = out
         return out
 
-    def spans(self, phrase: Phrase, sentence: "_Sentence") -> list[tuple[int, int]]:
+    def spans(self, phrase: Phrase, sentence: _Sentence) -> list[Span]:
+        """Where the phrase matches (memoised per sentence)."""
+        key = ("spans", phrase)
+        hit = sentence.memo.get(key)
+        if hit is None:
+            hit = sentence.memo[key] = [(i, j) for i in self._starts(phrase[0], sentence)
+                                        for j in self.ends(phrase, sentence, i) if j > i]
+        return hit
+
+    def _starts(self, first: Element, sentence: _Sentence) -> list[int] | range:
+        """Where a phrase that begins with this element can start: only where its first word is."""
+        kind, value = first
         words = sentence.words
-        if phrase[0][0] == "w":  # only where the first word is
-            starts = [i for i, w in enumerate(words) if w.stem == phrase[0][1]]
-        else:
-            starts = range(len(words))
-        return [(i, j) for i in starts for j in self.ends(phrase, sentence, i) if j > i]
+        if kind == "w":
+            return [i for i, w in enumerate(words) if w.stem == value]
+        if kind == "t" and value in self.term_firsts:
+            firsts = self.term_firsts[value]
+            return [i for i, w in enumerate(words) if w.stem in firsts]
+        if kind == "p" and value:
+            return [i for i, w in enumerate(words) if w.raw.startswith(value) or w.stem.startswith(value)]
+        return range(len(words))
 
-    def _start_of_phrase_ending_at(self, phrases: list[Phrase], sentence: "_Sentence", j: int) -> int | None:
-        for p in phrases:
-            for i in range(max(0, j + 1 - len(p) - 3), j + 1):
-                if j + 1 in self.ends(p, sentence, i):
-                    return i
-        return None
+    def all_spans(self, phrases: list[Phrase], sentence: _Sentence) -> list[Span]:
+        return [s for p in phrases for s in self.spans(p, sentence)]
 
-    def _inside_pseudo(self, sentence: "_Sentence", j: int) -> bool:
-        return any(i <= j < e for p in self.pseudo for i in range(max(0, j - 4), j + 1) for e in self.ends(p, sentence, i))
+    def _start_of_phrase_ending_at(self, phrases: list[Phrase], sentence: _Sentence, j: int) -> int | None:
+        """Where a phrase of the list that ends at word j starts, or None."""
+        key = ("ending", id(phrases))
+        hit = sentence.memo.get(key)
+        if hit is None:
+            hit = sentence.memo[key] = {}
+            for a, b in self.all_spans(phrases, sentence):
+                hit.setdefault(b - 1, a)
+        return hit.get(j)
 
-    def cue_before(self, span: tuple[int, int], sentence: "_Sentence", covered: set[int]) -> tuple[int, int]:
-        """(ASSERTED, NEGATED or HYPOTHETICAL, where the cue starts): does a cue reach the span from before it?"""
+    def _inside_pseudo(self, sentence: _Sentence, j: int) -> bool:
+        hit = sentence.memo.get("pseudo")
+        if hit is None:
+            hit = sentence.memo["pseudo"] = {k for a, b in self.all_spans(self.pseudo, sentence) for k in range(a, b)}
+        return j in hit
+
+    def cue_before(self, span: Span, sentence: _Sentence, covered: set[int]) -> tuple[int, int]:
+        """(NEGATED, HYPOTHETICAL or ASSERTED, where the cue starts): does a cue reach the span from before it?"""
         words = sentence.words
         j, counted = span[0] - 1, 0
         while j >= 0 and counted < self.window:
-            if words[j].raw == COMMA:
+            if words[j].raw == COMMA and not self._list_comma(j, span, sentence):
                 break
             if j in covered:
                 j -= 1
@@ -143,39 +267,231 @@ class _Language:
             start = self._start_of_phrase_ending_at(self.cues, sentence, j)
             if start is not None and not self._inside_pseudo(sentence, j):
                 return NEGATED, start
-            if self._start_of_phrase_ending_at(self.hypothetical, sentence, j) is not None:
-                return HYPOTHETICAL, span[0]
+            start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
+            if start is not None and not self._inside_pseudo(sentence, j):
+                return HYPOTHETICAL, start
             counted += 1
             j -= 1
         return ASSERTED, span[0]
 
-    def sign_holds(self, spans: list[list[tuple[int, int]]], sentence: "_Sentence") -> bool:
-        """Every part is present and none is negated, and at least one is asserted outright.
+    def _list_comma(self, j: int, span: Span, sentence: _Sentence) -> bool:
+        """Is the comma at j one of a list the span is in: "no bleeding, fever or numbness"?"""
+        words = sentence.words
+        between = [w.stem for w in words[j + 1:span[0]]]
+        if not between:  # ", fever or ...": the span is an item followed by the list's end
+            return span[1] < len(words) and words[span[1]].stem in self.list_words
+        return len(between) == 2 and between[1] in self.list_words  # ", fever or numbness"
 
-        "Not sure if my wound is infected, it's red": the wound is inside the "if" but the redness
-        is said plainly, so the sign holds. "No redness at the wound": the redness is negated, so not.
+    # --- clauses: past, resolved and questions ----------------------------------------------
+
+    def clauses(self, sentence: _Sentence) -> list[int]:
+        """Each word's clause number; -1 for the commas and scope breaks between clauses."""
+        hit = sentence.memo.get("clauses")
+        if hit is None:
+            joins = set(self.all_spans(self.joins, sentence))
+            between = {k for a, b in self.all_spans(self.breaks, sentence)
+                       if (a, b) not in joins or self._starts_clause(b, sentence) for k in range(a, b)}
+            between.update(k for k, w in enumerate(sentence.words) if w.raw == COMMA)
+            hit, n = [], 0
+            for k in range(len(sentence.words)):
+                if k in between:
+                    hit.append(-1)
+                else:
+                    n += k > 0 and hit[-1] == -1
+                    hit.append(n)
+            sentence.memo["clauses"] = hit
+        return hit
+
+    def _starts_clause(self, k: int, sentence: _Sentence) -> bool:
+        """After a join: does word k start a clause of its own ("and my leg ...", not "and bled a lot")?"""
+        if k >= len(sentence.words) or sentence.words[k].raw == COMMA:
+            return True
+        return sentence.words[k].stem in self.clause_starts or not self.clause_starts.isdisjoint(sentence.before[k])
+
+    def _clause_start(self, clauses: list[int], k: int) -> int:
+        while k > 0 and clauses[k - 1] >= 0:
+            k -= 1
+        return k
+
+    def not_symptom_words(self, sentence: _Sentence) -> set[int]:
+        hit = sentence.memo.get("not_symptoms")
+        if hit is None:
+            hit = {k for a, b in self.all_spans(self.not_symptoms, sentence) for k in range(a, b)}
+            sentence.memo["not_symptoms"] = hit
+        return hit
+
+    def _past_clauses(self, sentence: _Sentence) -> set[int]:
+        """The clauses a past marker puts in the past: its own, and all before when it stands for them."""
+        hit = sentence.memo.get("past")
+        if hit is None:
+            clauses = self.clauses(sentence)
+            hit = set()
+            for marker in self.all_spans(self.past, sentence):
+                if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
+                        or self._undone(marker, sentence):
+                    continue  # "since last year", "never used to", "last year and again today"
+                if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
+                    before = [c for c in clauses[:marker[0]] if c >= 0]
+                    hit.update(before[-1:])
+                    continue
+                if self._stands_for_clauses_before(marker, sentence):
+                    hit.update(range(clauses[marker[0]]))
+                hit.add(clauses[marker[0]])
+            hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
+            sentence.memo["past"] = hit
+        return hit
+
+    def _stands_for_clauses_before(self, marker: Span, sentence: _Sentence) -> bool:
+        """Is a past marker a clause of its own about what came before ("..., but that was years ago", ", as always")?"""
+        clauses = self.clauses(sentence)
+        a, b = marker
+        start = self._clause_start(clauses, a)
+        if start == a:  # ", same as always", not ", last year I had the same op"
+            return b == len(clauses) or clauses[b] != clauses[a]
+        said = {w.stem for w in sentence.words[start:a]}.union(*sentence.before[start:a + 1])
+        return a - start <= 2 and not said.isdisjoint(self.back_references)  # "that was years ago", "is that why"
+
+    def _denied(self, marker: Span, sentence: _Sentence) -> bool:
+        """Is a marker negated ("hasn't gone away", "won't clear up")?"""
+        if self.cue_before(marker, sentence, set())[0] == NEGATED:
+            return True
+        return any(self._start_of_phrase_ending_at(self.unresolved, sentence, j) is not None
+                   for j in range(max(0, marker[0] - 2), marker[0]))
+
+    def _undone(self, marker: Span, sentence: _Sentence) -> bool:
+        """Does the symptom come back after the marker ("went away but came back", "last year and again now")?"""
+        return any(a >= marker[1] and self.cue_before((a, b), sentence, set())[0] == ASSERTED
+                   and not self._denied((a, b), sentence) for a, b in self.all_spans(self.returned, sentence))
+
+    def _refers_back(self, marker: Span, sentence: _Sentence) -> set[str]:
+        """The words at and right before a marker ("but that wore off": {"but", "that", "wore"}), for back-references."""
+        said = set(sentence.before[marker[0]]) | {sentence.words[marker[0]].stem}
+        for j in range(marker[0] - 1, max(-1, marker[0] - 3), -1):
+            if sentence.words[j].raw == COMMA:
+                break
+            said.add(sentence.words[j].stem)
+            said.update(sentence.before[j])
+        return said
+
+    def resolutions(self, sentence: _Sentence) -> list[tuple[int, int, int]]:
+        """(first word reached, marker start, marker end) of each resolved marker that holds."""
+        hit = sentence.memo.get("resolved")
+        if hit is None:
+            clauses = self.clauses(sentence)
+            hit = []
+            for marker in self.all_spans(self.resolved, sentence):
+                if any(self._inside_pseudo(sentence, k) for k in range(*marker)) or self._denied(marker, sentence) \
+                        or self._undone(marker, sentence):
+                    continue  # "went away when I lie down", "hasn't gone away", "went away but came back"
+                reach = self._clause_start(clauses, marker[0])
+                said = self._refers_back(marker, sentence)
+                if not said.isdisjoint(self.all_references):  # "a fever and chills, but it all cleared up"
+                    reach = 0
+                elif reach == marker[0] or not said.isdisjoint(self.back_references):  # "..., but that wore off"
+                    while reach > 0 and clauses[reach - 1] < 0:
+                        reach -= 1
+                    reach = self._clause_start(clauses, reach)
+                hit.append((reach, *marker))
+            sentence.memo["resolved"] = hit
+        return hit
+
+    def _asked_clauses(self, sentence: _Sentence) -> dict[int, int]:
+        """Clause -> where its last hypothetical_after word starts, for clauses that start a question."""
+        hit = sentence.memo.get("asked")
+        if hit is None:
+            clauses = self.clauses(sentence)
+            openers = {a for a, _ in self.all_spans(self.questions, sentence) if a == self._clause_start(clauses, a)}
+            hit = {}
+            for a, _ in self.all_spans(self.hypothetical_after, sentence):
+                c = clauses[a]
+                if c >= 0 and self._clause_start(clauses, a) in openers:
+                    hit[c] = max(hit.get(c, a), a)
+            sentence.memo["asked"] = hit
+        return hit
+
+    def event_words(self, sentence: _Sentence) -> set[int]:
+        hit = sentence.memo.get("events")
+        if hit is None:
+            hit = sentence.memo["events"] = {k for a, b in self.all_spans(self.events, sentence) for k in range(a, b)}
+        return hit
+
+    def status(self, span: Span, sentence: _Sentence, covered: set[int], event: bool = False) -> int:
+        """NEGATED, PAST, HYPOTHETICAL or ASSERTED: what the message says about this mention (of an event or not)."""
+        before, cue = self.cue_before(span, sentence, covered)
+        if before == NEGATED:
+            return NEGATED
+        clauses = self.clauses(sentence)
+        a, b = span
+        if not self._past_clauses(sentence).isdisjoint(clauses[a:b]):
+            return PAST
+        if not event and any(reach < b <= m0 and covered.isdisjoint(range(m0, m1))
+                             for reach, m0, m1 in self.resolutions(sentence)):
+            return PAST
+        asked = self._asked_clauses(sentence).get(clauses[b - 1])
+        if asked is not None and asked >= b and not self._definite(span, sentence):
+            return HYPOTHETICAL  # "is leg weakness a risk?", not "is my leg weakness a side effect?"
+        asking = self._opens_question(cue, sentence) or self._opens_question(self._clause_start(clauses, a), sentence)
+        if before == HYPOTHETICAL and not (asking and self._lasts(span, sentence, covered)):
+            return HYPOTHETICAL  # "will I get a fever?", not "will the numbness wear off?"
+        return ASSERTED
+
+    def _definite(self, span: Span, sentence: _Sentence) -> bool:
+        """Is it a particular symptom, already there: "this numbness", "my leg", "between my legs"?"""
+        first, end = span
+        said = set().union(*sentence.before[first:end])
+        if first > 0:
+            said.add(sentence.words[first - 1].stem)
+        return not said.isdisjoint(self.definite)
+
+    def _opens_question(self, at: int, sentence: _Sentence) -> bool:
+        return any(a == at for a, _ in self.all_spans(self.questions, sentence))
+
+    def _lasts(self, span: Span, sentence: _Sentence, covered: set[int]) -> bool:
+        """Is the symptom taken as already there ("will the numbness wear off?")?"""
+        if not self._definite(span, sentence):
+            return False
+        end = span[1]
+        clauses = self.clauses(sentence)
+        return any(a >= end and clauses[a] == clauses[end - 1] and covered.isdisjoint(range(a, b))
+                   and not self._inside_pseudo(sentence, a) and self.cue_before((a, b), sentence, covered)[0] != NEGATED
+                   for a, b in self.all_spans(self.lasting, sentence))
+
+    def sign_holds(self, spans: list[list[Span]], sentence: _Sentence) -> bool:
+        """Every part is present and neither negated nor over, and at least one is asserted outright.
+
+        "Could my wound be infected, it's red": the wound is inside the question but the redness is
+        said plainly, so the sign holds. "No redness at the wound": the redness is negated, so not.
         """
         covered = {k for part in spans for a, b in part for k in range(a, b)}
-        best = [max(self.cue_before(s, sentence, covered - set(range(*s)))[0] for s in part) for part in spans]
-        return min(best) > NEGATED and max(best) == ASSERTED
+        event = not covered.isdisjoint(self.event_words(sentence))
+        said = [[self.status(s, sentence, covered - set(range(*s)), event) for s in part] for part in spans]
+        best = [max(part) for part in said]
+        if min(best) == PAST and max(best) == ASSERTED:  # "my leg was fine before the op, but now it's weak"
+            now = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
+            best = [ASSERTED if b == PAST and self._taken_up(part, now, sentence) else b
+                    for part, b in zip(spans, best)]
+        return min(best) > PAST and max(best) == ASSERTED
 
+    def _taken_up(self, part: list[Span], now: list[Span], sentence: _Sentence) -> bool:
+        """Is a mention in a past clause taken up by "it" in the next clause, after a contrast, saying a symptom now?"""
+        clauses = self.clauses(sentence)
+        contrasts = {a for a, _ in self.all_spans(self.contrasts, sentence)}
+        for a, _ in now:
+            start = self._clause_start(clauses, a)
+            gap = start
+            while gap > 0 and clauses[gap - 1] < 0:
+                gap -= 1
+            refs = {w.stem for w in sentence.words[start:a]}.union(*sentence.before[start:a + 1])
+            if contrasts.isdisjoint(range(gap, start)) or refs.isdisjoint(self.back_references):
+                continue
+            if any(clauses[b - 1] == clauses[a] - 1 for _, b in part):
+                return True
+        return False
 
-class _Sentence:
-    __slots__ = ("words", "memo")
-
-    def __init__(self, words: list[Word]):
-        self.words = words
-        self.memo: dict = {}
-
-
-def _sentences(words: list[Word]) -> list[_Sentence]:
-    out: list[list[Word]] = [[]]
-    for w in words:
-        if w.raw in SENTENCE_END:
-            out.append([])
-        else:
-            out[-1].append(w)
-    return [_Sentence(s) for s in out if s]
+    def symptom_spans(self, phrase: Phrase, sentence: _Sentence) -> list[Span]:
+        """Where a sign's part matches, leaving out the words of not_symptoms phrases."""
+        blocked = self.not_symptom_words(sentence)
+        return [s for s in self.spans(phrase, sentence) if blocked.isdisjoint(range(*s))]
 
 
 @dataclass(frozen=True)
@@ -185,6 +501,11 @@ class Analysis:
     #: The message without the symptoms it denies ("no fever, when can I drive?" -> ", when can i drive?"),
     #: for answer matching: denied symptoms should not pull a question towards the side-effects entry.
     text_for_matching: str
+    #: Red flags the message speaks of only in ways that do not raise them: their words are denied, asked
+    #: about, over or part of an idiom ("could it make me lose control of my bladder?", "the bleeding stopped
+    #: straight away"), or a temperature is given that is normal. The meaning check (by_meaning.py) defers
+    #: to the rules on these.
+    settled: frozenset[str] = frozenset()
 
 
 class RedFlagDetector:
@@ -200,14 +521,14 @@ class RedFlagDetector:
     def analyse(self, text: str, language: str) -> Analysis:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
-        words = [w for w in lexicon.words(text) if w.stem not in L.fillers]
-        sentences = _sentences(words)
+        sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers)
         found: dict[str, Flag] = {}
+        otherwise: set[str] = set()  # red flags with a word denied, asked about, over or in an idiom
         cuts: list[tuple[int, int]] = []
         for sentence in sentences:
-            negated_seen: set[tuple[int, int]] = set()
+            negated_seen: set[Span] = set()
             for flag, sign, parts in L.signs:
-                spans = [L.spans(p, sentence) for p in parts]
+                spans = [L.symptom_spans(p, sentence) for p in parts]
                 for part in spans:  # note what the message denies, for matching
                     for span in part:
                         if span not in negated_seen:
@@ -217,45 +538,60 @@ class RedFlagDetector:
                                 cuts.append((sentence.words[start].start, sentence.words[span[1] - 1].end))
                 if flag.id not in found and all(spans) and L.sign_holds(spans, sentence):
                     found[flag.id] = Flag(flag.id, sign)
+                if flag.id not in found:
+                    self._note_unsaid(L, flag.id, parts, spans, sentence, otherwise)
         for flag, reading_words, fever_words in L.temperature:
-            hit = self._temperature(L, flag, sentences, reading_words, fever_words, cuts)
+            hit, considered = self._temperature(L, flag, sentences, reading_words, fever_words, cuts)
             if hit and flag.id not in found:
                 found[flag.id] = hit
+            elif considered:
+                otherwise.add(flag.id)
         first = next((found[c] for c in self.order if c in found), None)
-        return Analysis(first, _cut(text, cuts))
+        return Analysis(first, _cut(text, cuts), frozenset(otherwise - set(found)))
+
+    @staticmethod
+    def _note_unsaid(L: _Language, category: str, parts: list[Phrase], spans: list[list[Span]],
+                     sentence: _Sentence, otherwise: set[str]) -> None:
+        """Note the red flag when any of its sign's words in this sentence is denied, asked about, over or
+        part of an idiom, for `Analysis.settled`."""
+        if category in otherwise:
+            return
+        blocked = L.not_symptom_words(sentence)
+        if blocked and any(not blocked.isdisjoint(range(*s)) for p in parts for s in L.spans(p, sentence)):
+            otherwise.add(category)  # "on pins and needles waiting for the date"
+        elif any(L.status(span, sentence, set()) != ASSERTED for part in spans for span in part):
+            otherwise.add(category)
 
     @staticmethod
     def _temperature(L: _Language, flag: RedFlag, sentences: list[_Sentence], reading_words, fever_words,
-                     cuts: list[tuple[int, int]]) -> Flag | None:
+                     cuts: list[tuple[int, int]]) -> tuple[Flag | None, bool]:
+        """A reading at or over the threshold raises the flag; fever words do when no reading is given.
+
+        A reading that is denied, past or hypothetical ("a temp of 39 last year", "what if it's over 38?")
+        counts for nothing. Also returns whether the message spoke of its temperature at all.
+        """
         t = flag.temperature
         assert t is not None
         readings: list[float] = []
-        fever_said = False
+        fever_said = considered = False
         hit = None
         for sentence in sentences:
             words = sentence.words
-            cue_at = {i for p in reading_words for a, b in L.spans(p, sentence) for i in range(a, b)}
-            for i, w in enumerate(words):
-                try:
-                    value = float(w.raw)
-                except ValueError:
+            cue_at = {i for a, b in L.all_spans(reading_words, sentence) for i in range(a, b)}
+            for i in range(len(words)):
+                reading = _reading(words, i, any(abs(i - k) <= 8 for k in cue_at))
+                if reading is None:
                     continue
-                unit = words[i + 1].raw if i + 1 < len(words) else ""
-                near_cue = any(abs(i - k) <= 5 for k in cue_at)
-                if not (near_cue or unit in UNITS_C | UNITS_F | {"degree", "degrees"}):
-                    continue
-                if unit in UNITS_C:
-                    celsius = value
-                elif unit in UNITS_F:
-                    celsius = (value - 32) / 1.8 if value > 50 else None
-                else:
-                    celsius = value if 34 <= value <= 45 else ((value - 32) / 1.8 if 91 <= value <= 113 else None)
-                if celsius is None:
-                    continue
-                readings.append(value)
+                considered = True
+                said_from = min((k for k in cue_at if i - 8 <= k <= i), default=i)  # "temperature over 38"
+                if L.status((said_from, i + 1), sentence, set()) != ASSERTED:
+                    continue  # "a temp of 39 last year", "should I call if my temperature is over 38?"
+                celsius, said = reading
+                readings.append(celsius)
                 if hit is None and (celsius >= t.celsius - 1e-9 or celsius * 1.8 + 32 >= t.fahrenheit - 1e-9):
-                    hit = Flag(flag.id, f"temperature {w.raw}{' ' + unit if unit else ''}")
-            spans = [s for p in fever_words for s in L.spans(p, sentence)]
+                    hit = Flag(flag.id, f"temperature {said}")
+            spans = [s for p in fever_words for s in L.symptom_spans(p, sentence)]
+            considered = considered or bool(spans)
             for span in spans:
                 status, start = L.cue_before(span, sentence, set())
                 if status == NEGATED:
@@ -263,10 +599,61 @@ class RedFlagDetector:
             if spans and L.sign_holds([spans], sentence):
                 fever_said = True
         if hit:
-            return hit
+            return hit, True
         if fever_said and not readings:
-            return Flag(flag.id, "fever")
+            return Flag(flag.id, "fever"), True
+        return None, considered
+
+
+#: Spoken numbers, as dictated messages give them: "thirty eight point four", "a hundred and one".
+DIGITS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine".split())}
+TENS = {"thirty": 30, "forty": 40, "ninety": 90}
+
+
+def _number(raw: list[str], i: int) -> tuple[float, int] | None:
+    """The number that starts at word i, and the word after it: "38.4" or "thirty eight point four"."""
+    try:
+        return float(raw[i]), i + 1
+    except ValueError:
+        pass
+    k, value = i, 0.0
+    if raw[k] == "one" and k + 1 < len(raw) and raw[k + 1] == "hundred":
+        k += 1
+    if raw[k] == "hundred":
+        value, k = 100, k + 1
+        if k + 1 < len(raw) and raw[k] == "and" and raw[k + 1] in DIGITS:
+            k += 1
+    if k < len(raw) and raw[k] in TENS and not value:
+        value, k = TENS[raw[k]], k + 1
+    if not value:
         return None
+    if k < len(raw) and raw[k] in DIGITS:
+        value, k = value + DIGITS[raw[k]], k + 1
+    if k + 1 < len(raw) and raw[k] == "point" and (raw[k + 1] in DIGITS or raw[k + 1].isdigit()):
+        value, k = value + float("0." + str(DIGITS.get(raw[k + 1], raw[k + 1]))), k + 2
+    return value, k
+
+
+def _reading(words: list[Word], i: int, near_cue: bool) -> tuple[float, str] | None:
+    """The temperature that starts at word i, in Celsius, with the words that gave it; None when it is not one."""
+    raw = [w.raw for w in words]
+    found = _number(raw, i)
+    if found is None:
+        return None
+    value, k = found
+    unit = raw[k] if k < len(raw) else ""
+    # "running 38.6 since yesterday": a number with a decimal point in the range of body temperatures is a reading
+    body_like = "." in raw[i] and (36.0 <= value <= 43.0 or 96.8 <= value <= 109.4)
+    if unit in NOT_TEMPERATURE or not (near_cue or body_like or unit in UNITS_C | UNITS_F | {"degree", "degrees"}):
+        return None
+    said = " ".join(raw[i:k + (unit in UNITS_C | UNITS_F)])
+    if unit in UNITS_C:
+        return value, said
+    if unit in UNITS_F:
+        return ((value - 32) / 1.8, said) if value > 50 else None
+    if 34 <= value <= 45:
+        return value, said
+    return ((value - 32) / 1.8, said) if 91 <= value <= 113 else None
 
 
 def _cut(text: str, cuts: list[tuple[int, int]]) -> str:

@@ -1,0 +1,87 @@
+"""Red flags by meaning: the second check, for phrasings the word rules have no pattern for."""
+
+import numpy as np
+import pytest
+
+from carejourney.pathways.question_box import ByMeaning
+from carejourney.questions.by_meaning import ExampleNet
+from carejourney.questions.calibration import calibrate_by_meaning
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+NET = ExampleNet(
+    [("bleeding", "the dressing is soaked and it keeps coming"), ("infection", "the cut is hot and oozing")],
+    np.stack([_unit(1, 0, 0), _unit(0, 1, 0)]),
+    np.stack([_unit(0, 0, 1), _unit(0.6, 0, 0.8)]),  # calm: one far away, one halfway to "bleeding"
+)
+RULE = ByMeaning(similarity_at_least=0.8, lead_at_least=0.1)
+
+
+def test_a_message_close_to_a_red_flag_example_and_clearly_closer_than_to_calm_ones_is_urgent():
+    like = NET.likeness(_unit(0.05, 1, 0))
+    assert (like.category, like.example) == ("infection", "the cut is hot and oozing")
+    assert like.is_urgent(RULE)
+
+
+def test_a_message_as_close_to_a_calm_sentence_is_not():
+    like = NET.likeness(_unit(0.8, 0, 0.6))  # near "bleeding" but nearer the calm look-alike
+    assert like.category == "bleeding" and like.lead < 0.1
+    assert not like.is_urgent(RULE)
+
+
+def test_a_message_far_from_every_example_is_not():
+    assert not NET.likeness(_unit(0.3, 0.3, 0.9)).is_urgent(RULE)
+
+
+def test_the_check_needs_its_examples_and_calm_sentences():
+    with pytest.raises(ValueError):
+        ExampleNet([], np.zeros((0, 3)), np.stack([_unit(0, 0, 1)]))
+
+
+def test_calibration_keeps_false_alarms_within_bounds_and_flags_as_many_urgent_messages_as_it_can():
+    rng = np.random.default_rng(3)
+    urgent_sim, urgent_lead = rng.uniform(0.6, 0.9, 200), rng.uniform(0.0, 0.3, 200)
+    calm_sim, calm_lead = rng.uniform(0.3, 0.7, 400), rng.uniform(-0.3, 0.05, 400)
+    choice = calibrate_by_meaning(np.concatenate([urgent_sim, calm_sim]), np.concatenate([urgent_lead, calm_lead]),
+                                  np.array([True] * 200 + [False] * 400), max_false_rate=0.01)
+    flagged_calm = ((calm_sim >= choice.rule.similarity_at_least) & (calm_lead >= choice.rule.lead_at_least)).mean()
+    assert flagged_calm <= 0.01 and choice.false_rate <= 0.01
+    assert choice.recall > 0.8
+
+
+def test_with_nothing_safe_to_choose_the_check_stays_off():
+    same = np.full(10, 0.9)
+    choice = calibrate_by_meaning(same, same, np.array([True, False] * 5), max_false_rate=0.0)
+    assert choice.recall == 0.0 and choice.rule.similarity_at_least == 1.0
+
+
+def test_the_pathway_flags_a_phrasing_no_word_rule_foresaw_by_its_meaning(engine, mild):
+    text = "my skull throbs the second I'm upright and calms down when I lie back"
+    assert engine.detector.check(text, "en") is None  # the word rules have no pattern for it
+    result = engine.triage(text)
+    assert (result.urgent, result.red_flag, result.faq_id, result.answer) == (True, "headache-standing", None, None)
+    assert result.evidence.startswith("close in meaning to: ")
+    assert "lie down" in result.instruction.lower()
+
+
+def test_without_thresholds_in_the_pathway_only_the_word_rules_flag(mild):
+    from carejourney.questions.box import engine_for
+
+    box = mild.question_box.model_copy(update={"by_meaning": None})
+    rules_only = engine_for(mild.model_copy(update={"question_box": box}))
+    assert not rules_only.triage("my skull throbs the second I'm upright and calms down when I lie back").urgent
+
+
+@pytest.mark.parametrize("text,category", [
+    ("temp was 37.1 this morning, all good", "infection"),
+    ("could the procedure make me lose control of my bladder?", "cauda-equina"),
+    ("no fever and no chills here", "infection"),
+])
+def test_where_the_word_rules_read_a_symptom_as_denied_asked_or_normal_the_meaning_check_defers(engine, text, category):
+    analysis = engine.detector.analyse(text, "en")
+    assert analysis.flag is None and category in analysis.settled
+    assert not engine.triage(text).urgent
