@@ -12,6 +12,7 @@ import ctypes
 import hashlib
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,16 +69,22 @@ def encoder() -> SentenceEncoder:
 
 
 def encode_in_bulk(sentences: list[str]) -> np.ndarray:
-    """Embed many sentences using every core (large batches do gain from threads), then go back to the
-    per-message setting."""
+    """Embed many sentences on every core: one thread per core, each on its share of the sentences.
+
+    Threads rather than BLAS threads because most of a small model's time goes on numpy's element-wise
+    steps (softmax, GELU, layer norm), which release the GIL but use one core each (measured: 2x on 2 cores).
+    """
     enc = encoder()
-    with _lock:
-        spread = limit_blas_threads(os.cpu_count() or 1)
-        try:
-            return enc.encode(sentences, batch_size=64)
-        finally:
-            if spread and _message_threads() > 0:
-                limit_blas_threads(_message_threads())
+    workers = max(1, min(os.cpu_count() or 1, len(sentences) // 64))
+    if workers == 1:
+        return enc.encode(sentences)
+    shares = [sentences[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(enc.encode, shares))
+    out = np.empty((len(sentences), DIM), dtype=np.float32)
+    for i, part in enumerate(parts):
+        out[i::workers] = part
+    return out
 
 
 @lru_cache(maxsize=1)
