@@ -411,7 +411,9 @@ def cmd_pathway_load(args: argparse.Namespace) -> int:
         version = pathway_store.register(text, args.file)
     except PathwayError as exc:
         raise CliError("\n".join(exc.problems)) from None
-    _out(args, {"pathway": version.pathway_id, "version": version.version}, f"Pathway {version} is loaded.")
+    warmed = _warm_question_box(pathway_store.pathway_by_id(version.pk))
+    _out(args, {"pathway": version.pathway_id, "version": version.version, "question_box_ready_s": warmed},
+         f"Pathway {version} is loaded." + (f" Question box ready ({warmed:.1f} s)." if warmed is not None else ""))
     return 0
 
 
