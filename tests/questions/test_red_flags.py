@@ -308,3 +308,26 @@ def test_a_star_alone_stands_for_any_one_word():
 
     assert phrase_problem("for * months", allow_terms=False) is None
     assert phrase_problem("for ** months", allow_terms=False) is not None
+
+
+@pytest.mark.parametrize("text,category", [
+    ("new onset urinary retention since this morning", "cauda-equina"),
+    ("reduced sensation in the perineal area since yesterday", "cauda-equina"),
+    ("purulent discharge from the wound today", "infection"),
+    ("febrile overnight and shivering", "infection"),
+    ("had a syncopal episode an hour ago", "chest-breathing-fainting"),
+    ("she is dyspneic just walking to the bathroom", "chest-breathing-fainting"),
+])
+def test_clinical_words_patients_and_carers_pick_up(engine, text, category):
+    result = engine.triage(text)
+    assert result.urgent and result.red_flag == category, (text, result)
+
+
+@pytest.mark.parametrize("text", [
+    "afebrile, wound clean and dry, just a bit tender",
+    "my neighbour got an infection after his back op, could that happen to me?",
+    "a friend at the club fainted after his surgery and it worries me",
+    "its fever pitch at work, can I move my appointment",
+])
+def test_other_people_idioms_and_normal_findings_are_not_red_flags(engine, text):
+    assert not engine.triage(text).urgent, text

@@ -99,6 +99,9 @@ class Negation(Model):
     #: Long-standing causes other than the procedure, which make the symptoms of their clause not new, like
     #: `past`: "night sweats from the menopause", "numb toes from my diabetes".
     other_causes: Phrases = []
+    #: People other than the patient (or the one a carer writes for), who make the symptoms of their clause not
+    #: the patient's, like `past`: "my neighbour had an infection after his", "a friend at the club".
+    other_people: Phrases = []
     #: Words that say the symptoms before them in their clause are over: "went away", "cleared up".
     resolved: Phrases = []
     #: Words that point back to a symptom ("it", "that"): right before a resolved marker they let it reach the

@@ -138,7 +138,7 @@ class _Language:
         self.hypothetical = self._strict(neg.hypothetical)
         self.hypothetical_after, self.questions = self._strict(neg.hypothetical_after), self._strict(neg.questions)
         self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
-        self.past, self.recent = self._strict([*neg.past, *neg.other_causes]), self._strict(neg.recent)
+        self.past, self.recent = self._strict([*neg.past, *neg.other_causes, *neg.other_people]), self._strict(neg.recent)
         self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
