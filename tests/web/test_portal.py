@@ -145,3 +145,17 @@ def test_an_urgent_message_tells_the_patient_to_call_now(world):
     html = r.content.decode()
     assert 'role="alert"' in html and "Do not wait for a reply." in html
     assert "Call 911 (emergency services) now" in text(r) and p.clinic.phone in text(r)
+
+
+def test_the_care_team_sees_what_raised_a_red_flag(world):
+    p = world.patient("recovery-2w-due")
+    client = world.patient_client("recovery-2w-due")
+    message = "my skull throbs the second I'm upright and calms down when I lie back"
+    page = text(client.post("/portal/messages/", {"text": message}, follow=True))
+    assert "Call 911" in page and p.clinic.phone in page
+    event = JourneyEvent.objects.filter(journey__patient=p, type="message-received").get()
+    assert event.data["urgent"] and event.data["red_flag"] == "headache-standing"
+    assert event.data["red_flag_evidence"].startswith("close in meaning to: ")
+    assert "close in meaning to" not in page  # for the care team, not the patient
+    staff = text(world.staff_client("clinician").get(f"/console/patients/{p.pk}/"))
+    assert f"Flagged by: {event.data['red_flag_evidence']}" in staff

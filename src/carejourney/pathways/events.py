@@ -142,6 +142,8 @@ class MessageReceived(EventData):
     faq_id: str | None = None
     urgent: bool = False
     red_flag: str | None = None
+    #: For the care team: what raised the red flag (a sign of the pathway, a temperature, or the closest example).
+    red_flag_evidence: Annotated[str, Field(max_length=300)] | None = None
     confidence: float | None = Field(default=None, ge=0, le=1)
 
 

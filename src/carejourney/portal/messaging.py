@@ -23,6 +23,8 @@ class Triage:
     urgent: bool = False
     red_flag: str | None = None
     confidence: float | None = None
+    #: What raised the red flag, for the care team.
+    evidence: str | None = None
 
 
 def triage(pathway: Pathway, text: str) -> Triage:
@@ -40,14 +42,15 @@ def triage(pathway: Pathway, text: str) -> Triage:
     confidence = found.confidence
     if confidence is not None:
         confidence = min(1.0, max(0.0, float(confidence)))
-    return Triage(faq_id, bool(found.urgent), found.red_flag or None, confidence)
+    evidence = ((found.evidence or "")[:300] or None) if found.urgent else None
+    return Triage(faq_id, bool(found.urgent), found.red_flag or None, confidence, evidence)
 
 
 def send(journey: Journey, pathway: Pathway, text: str, actor: Actor, channel: str = "portal") -> tuple[int, Triage]:
     t = triage(pathway, text)
     view = records.record(journey, "message-received", {
         "text": text, "channel": channel, "faq_id": t.faq_id, "urgent": t.urgent, "red_flag": t.red_flag,
-        "confidence": t.confidence,
+        "red_flag_evidence": t.evidence, "confidence": t.confidence,
     }, actor=actor)
     return view.state.events[-1].seq, t
 
@@ -59,7 +62,8 @@ def threads(state) -> list[dict[str, Any]]:
         if e.type == "message-received":
             d = e.data
             out[e.seq] = {"seq": e.seq, "at": e.at, "text": d.text, "channel": d.channel, "faq_id": d.faq_id,
-                          "urgent": d.urgent, "red_flag": d.red_flag, "confidence": d.confidence,
+                          "urgent": d.urgent, "red_flag": d.red_flag, "evidence": d.red_flag_evidence,
+                          "confidence": d.confidence,
                           "acknowledged": None, "replies": [], "by_role": e.actor.role}
         elif e.type == "message-acknowledged" and e.data.message_seq in out:
             out[e.data.message_seq]["acknowledged"] = e.at
