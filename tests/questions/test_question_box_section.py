@@ -91,3 +91,11 @@ def test_a_pathway_without_a_question_box_has_no_engine(engine):
     # through triage(), such a pathway leaves every message to the care team
     assert triage(pathway, "my foot is floppy").as_dict() == {
         "faq_id": None, "urgent": False, "red_flag": None, "confidence": 0.0, "answer": None}
+
+
+def test_a_sign_of_only_wildcards_is_refused_with_its_line():
+    bad = _section_edit('          - "foot drop"\n', '          - "*"\n')
+    [problem] = _problems(bad)
+    line = _line_of(bad, "    - id: leg-weakness")  # the red flag whose signs are wrong
+    assert problem.startswith(f"mild.yaml:{line}: question_box.red_flags[1]: signs.en[")
+    assert problem.endswith("'*' alone would match any word: name at least one word or term")

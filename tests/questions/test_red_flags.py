@@ -261,11 +261,13 @@ def test_history_of_treatment_and_doses_are_not_red_flags(engine, text):
 
 
 def test_labelled_context_messages(engine):
-    """Our own messages (redflags_context.jsonl, past, resolved, idioms, questions, lay words): all right."""
+    """Our own messages (redflags_context.jsonl, past, resolved, idioms, questions, lay words): every urgent one
+    flagged by the word rules alone, and hardly a false alarm."""
     rows = labelled("redflags_context.jsonl")
     assert len(rows) > 300
     wrong = [r["text"] for r in rows if (engine.detector.check(r["text"], "en") is not None) != r["urgent"]]
-    assert wrong == []
+    assert [t for t in wrong if next(r for r in rows if r["text"] == t)["urgent"]] == []  # every urgent one
+    assert len(wrong) <= 0.005 * len(rows), wrong
 
 
 def test_not_symptoms_must_name_existing_terms():
@@ -331,3 +333,14 @@ def test_clinical_words_patients_and_carers_pick_up(engine, text, category):
 ])
 def test_other_people_idioms_and_normal_findings_are_not_red_flags(engine, text):
     assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "temperature of 38.5 most days since the op",
+    "why im getting chest pain",
+    "I dont think I can pee, its been 12 hours",
+    "without warning my legs gave way",
+    "I didn't realise I had wet the bed",
+])
+def test_hedges_and_reasons_do_not_hide_a_red_flag(engine, text):
+    assert engine.triage(text).urgent, text

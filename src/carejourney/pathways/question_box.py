@@ -57,6 +57,8 @@ def phrase_problem(phrase: str, allow_terms: bool) -> str | None:
                 return f"'{word}' is not a term reference (like {{numb}})"
         elif not WORD.match(word):
             return f"'{word}' is not a plain word (letters and digits, optionally ending in *, or * for any word)"
+    if all(word == "*" for word in words):
+        return "'*' alone would match any word: name at least one word or term"
     return None
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from carejourney.pathways.schema import DEFAULT_LANGUAGE, Pathway
 from carejourney.questions.by_meaning import ExampleNet
-from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, chosen, topics
+from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, chosen, evidence, topics
 from carejourney.questions.red_flags import RedFlagDetector
 from carejourney.questions.text import stem
 
@@ -39,13 +39,15 @@ class Triage:
     faq_id: str | None
     urgent: bool
     red_flag: str | None
-    #: 0-1. The best FAQ entry's match score (also when abstaining); 1.0 for a red flag.
+    #: 0-1. What the answer was decided on: the best entry's score plus its weighted lead, answered when at least
+    #: `matching.abstain_below` (the best entry's score when the off-topic examples won). For a red flag: 1.0 from
+    #: the word rules, the similarity from the meaning check.
     confidence: float
     #: The approved FAQ answer in the message's language; None when urgent, abstaining or untranslated.
     answer: str | None
     #: For a red flag: what the patient should do now, from the pathway.
     instruction: str | None = None
-    #: For the care team: the sign that raised the red flag.
+    #: For the care team: what raised the red flag (a sign, a temperature, or the closest example).
     evidence: str | None = None
 
     def as_dict(self) -> dict:
@@ -101,10 +103,10 @@ class QuestionEngine:
         ranker = self.rankers.get(language) or self.rankers[DEFAULT_LANGUAGE]
         return ranker.rank(text, self.encode([text])[0] if vector is None else vector)
 
-    def _urgent(self, category: str, evidence: str, language: str) -> Triage:
+    def _urgent(self, category: str, why: str, language: str, confidence: float = 1.0) -> Triage:
         rule = self.flags[category]
         instruction = rule.instruction.get(language) or rule.instruction[DEFAULT_LANGUAGE]
-        return Triage(None, True, category, 1.0, None, instruction, evidence)
+        return Triage(None, True, category, min(max(confidence, 0.0), 1.0), None, instruction, why)
 
     def triage(self, text: str, language: str = DEFAULT_LANGUAGE) -> Triage:
         analysis = self.detector.analyse(text, language)
@@ -117,13 +119,17 @@ class QuestionEngine:
         if net is not None:
             likeness = net.likeness(vector)
             if likeness.is_urgent(self.box.by_meaning) and likeness.category not in analysis.settled:
-                return self._urgent(likeness.category, f"close in meaning to: {likeness.example}", language)
+                return self._urgent(likeness.category, f"close in meaning to: {likeness.example}", language,
+                                    likeness.similarity)
         if not self.rankers:
             return Triage(None, False, None, 0.0, None)
         ranked = self.rank(analysis.text_for_matching, language, vector)
-        # confidence is always about the best FAQ entry, also when the off-topic examples won
-        top_entry = next(r for r in ranked if r.faq_id != OFF_TOPIC)
-        confidence = min(max(top_entry.score, 0.0), 1.0)
+        # confidence is what the answer is decided on; when the off-topic examples win, the best entry's score
+        if ranked[0].faq_id == OFF_TOPIC:
+            confidence = next(r for r in ranked if r.faq_id != OFF_TOPIC).score
+        else:
+            confidence = evidence(ranked, self.box.matching)
+        confidence = min(max(confidence, 0.0), 1.0)
         best = chosen(ranked, self.box.matching)
         if best is None:
             return Triage(None, False, None, confidence, None)

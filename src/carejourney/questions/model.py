@@ -1,9 +1,10 @@
 """Loading the sentence encoder once per process, and caching the FAQ's sentence vectors on disk.
 
-The only I/O of the question box. Embedding the FAQ's few hundred sentences takes about a second
-on one core; the vectors are kept in `$CAREJOURNEY_DATA_DIR/cache/questions/` (default ./var),
-keyed by a hash of the model files and the sentences, so a restart is ready in a fraction of that.
-A cache that cannot be read or written is simply recomputed.
+The only I/O of the question box. Embedding the pathway's sentences (FAQ phrasings, off-topic
+examples, red-flag examples and look-alikes: about 1,700) takes a few seconds; the vectors are kept
+in `$CAREJOURNEY_DATA_DIR/cache/questions/` (default ./var), keyed by a hash of the model files and
+the sentences, so a restart is ready in half a second. `carejourney init` and `pathway load` fill the
+cache before a server starts. A cache that cannot be read or written is simply recomputed.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ def encoder() -> SentenceEncoder:
 def encode_in_bulk(sentences: list[str]) -> np.ndarray:
     """Embed many sentences on every core: one thread per core, each on its share of the sentences.
 
-    Threads rather than BLAS threads because most of a small model's time goes on numpy's element-wise
-    steps (softmax, GELU, layer norm), which release the GIL but use one core each (measured: 2x on 2 cores).
+    Threads rather than BLAS threads: on batches this small, more BLAS threads gained nothing, while
+    separate batches on separate cores (numpy releases the GIL) ran 2x faster on 2 cores.
     """
     enc = encoder()
     workers = max(1, min(os.cpu_count() or 1, len(sentences) // 64))

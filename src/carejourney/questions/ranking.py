@@ -1,7 +1,7 @@
 """Ranking FAQ entries for a message: MiniLM sentence embeddings combined with BM25.
 
 Each FAQ entry is one BM25 document (its question, answer and patient phrasings) and a set of
-embedded sentences (its question and phrasings; the answer too when it helps, see `Matching`).
+embedded sentences (its question and phrasings).
 Per entry: cosine = the mean of the `top_sentences` best cosines between the message and the
 entry's sentences (2 by default: one lucky phrasing counts less than two close ones); bm25 = the entry's
 BM25 score, squashed to 0-1 as s / (s + bm25_half). Score = w * cosine + (1 - w) * bm25.
@@ -82,8 +82,9 @@ class FaqRanker:
             raise ValueError(f"{len(sentence_vectors)} sentence vectors for {len(owners)} FAQ sentences")
         self.owner = np.array(owners)
         # (topics, most sentences) table of sentence indices, padded with an index past the end
-        # (whose cosine is -1, see cosines())
-        width = max(np.bincount(self.owner))
+        # (whose cosine is -inf, see cosines())
+        self.sizes = np.bincount(self.owner, minlength=len(topics))
+        width = max(self.sizes)
         table = np.full((len(topics), width), len(owners), dtype=np.int64)
         for i in range(len(topics)):
             members = np.flatnonzero(self.owner == i)
@@ -105,11 +106,12 @@ class FaqRanker:
         return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
 
     def cosines(self, message_vector: np.ndarray, top: int | None = None) -> np.ndarray:
-        """Per entry, the mean of its `top` best sentence cosines."""
+        """Per entry, the mean of its `top` best sentence cosines (of all of them when it has fewer)."""
         top = min(top or self.matching.top_sentences, self.table.shape[1])
-        sims = np.append(self.vectors @ message_vector, np.float32(-1.0))[self.table]
+        sims = np.append(self.vectors @ message_vector, np.float32(-np.inf))[self.table]
         best = np.partition(sims, sims.shape[1] - top, axis=1)[:, -top:]
-        return best.mean(axis=1)
+        counted = np.minimum(self.sizes, top)
+        return np.where(np.isfinite(best), best, 0.0).sum(axis=1) / counted
 
     def rank(self, text: str, message_vector: np.ndarray, weights: Matching | None = None) -> list[Ranked]:
         """Every entry, best first."""
