@@ -58,6 +58,8 @@ def test_batch_writes_one_line_per_message(engine, capsys, tmp_path):
     ('{"text": "no id"}\n', ':1: needs an "id"'),
     ('{"id": 1, "text": ""}\n', ":1: text: give the message text"),
     ('{"id": 1, "text": 42}\n', ":1: text: give the message text"),
+    ('{"id": 1, "text": "fine"}\n{"id": 2, "text": "bonjour", "language": "fr"}\n',
+     ": message 2: the question box has no rules for 'fr'"),
 ])
 def test_bad_batch_lines_exit_2_naming_the_line_and_write_nothing(capsys, tmp_path, content, message):
     f = tmp_path / "bad.jsonl"
@@ -73,6 +75,8 @@ def test_bad_batch_lines_exit_2_naming_the_line_and_write_nothing(capsys, tmp_pa
     (["ask", "hello", "--batch", "x.jsonl"], "either a message or --batch"),
     (["ask", "--batch", "/nonexistent/file.jsonl"], "there is no file /nonexistent/file.jsonl"),
     (["ask", "hello", "--pathway", "/nonexistent/p.yaml"], "--pathway: /nonexistent/p.yaml: cannot read the file"),
+    (["ask", "no puedo orinar", "--language", "es"], "--language: the question box has no rules for 'es' (it has: en)"),
+    (["ask", "x" * 4001], "TEXT: the message is 4001 characters long; at most 4000 are accepted"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(capsys, argv, message):
     code, out, err = run(capsys, *argv)

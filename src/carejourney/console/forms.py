@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carejourney.pathways.events import MESSAGE_MAX_LENGTH
+
 
 class EnrolForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
@@ -39,7 +41,7 @@ class EnrolForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply"), max_length=4000, widget=forms.Textarea)
+    text = forms.CharField(label=_("Reply"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea)
 
 
 class AuditFilter(forms.Form):

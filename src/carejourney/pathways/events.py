@@ -134,10 +134,14 @@ class Withdrawn(EventData):
     reason: Reason
 
 
+#: The longest message (and reply) kept, in characters: the portal, the console and `carejourney ask` hold to it.
+MESSAGE_MAX_LENGTH = 4000
+
+
 class MessageReceived(EventData):
     """A patient's message to the care team, with what the question box made of it."""
 
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    text: Annotated[str, Field(min_length=1, max_length=MESSAGE_MAX_LENGTH)]
     channel: Literal["portal", "phone", "email", "sms"] = "portal"
     faq_id: str | None = None
     urgent: bool = False
@@ -156,7 +160,7 @@ class MessageAcknowledged(EventData):
 
 class MessageReplied(EventData):
     message_seq: int = Field(ge=1)
-    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    text: Annotated[str, Field(min_length=1, max_length=MESSAGE_MAX_LENGTH)]
 
 
 class QuestionnaireSubmitted(EventData):

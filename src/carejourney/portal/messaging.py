@@ -10,11 +10,11 @@ from typing import Any
 
 from carejourney.clinic import records
 from carejourney.clinic.models import Journey
-from carejourney.pathways.events import Actor
+from carejourney.pathways.events import MESSAGE_MAX_LENGTH, Actor
 from carejourney.pathways.schema import Pathway
 
 log = logging.getLogger(__name__)
-MAX_LENGTH = 4000
+MAX_LENGTH = MESSAGE_MAX_LENGTH
 
 
 @dataclass(frozen=True)

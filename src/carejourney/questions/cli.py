@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-MAX_TEXT = 5000
+from carejourney.pathways.events import MESSAGE_MAX_LENGTH
 
 
 def _pathway(args: argparse.Namespace):
@@ -28,8 +28,8 @@ def _check_text(text, where: str) -> str:
 
     if not isinstance(text, str) or not text.strip():
         raise CliError(f"{where}: give the message text (a non-empty string)")
-    if len(text) > MAX_TEXT:
-        raise CliError(f"{where}: the message is {len(text)} characters long; at most {MAX_TEXT} are accepted")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise CliError(f"{where}: the message is {len(text)} characters long; at most {MESSAGE_MAX_LENGTH} are accepted")
     return text
 
 
@@ -63,6 +63,16 @@ def _read_batch(path: str) -> list[dict]:
     return items
 
 
+def _check_language(pathway, language: str, where: str) -> str:
+    """Only a language the question box has rules for: another would be read with the wrong words."""
+    from carejourney.cli import CliError
+
+    known = sorted(pathway.question_box.languages)
+    if language not in known:
+        raise CliError(f"{where}: the question box has no rules for '{language}' (it has: {', '.join(known)})")
+    return language
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from carejourney.cli import CliError
     from carejourney.questions.box import engine_for
@@ -73,6 +83,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise CliError('give the message to triage: carejourney ask "TEXT" (or --batch FILE.jsonl)')
     pathway = _pathway(args)
     items = _read_batch(args.batch) if args.batch else [{"id": None, "text": _check_text(args.text, "TEXT"), "language": None}]
+    _check_language(pathway, args.language, "--language")
+    for item in items:
+        if item["language"] is not None:
+            _check_language(pathway, item["language"], f"{args.batch}: message {item['id']!r}")
     engine = engine_for(pathway)
     if args.batch:
         for item in items:
