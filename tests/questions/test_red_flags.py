@@ -344,3 +344,11 @@ def test_other_people_idioms_and_normal_findings_are_not_red_flags(engine, text)
 ])
 def test_hedges_and_reasons_do_not_hide_a_red_flag(engine, text):
     assert engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("my leg went weak and the numbness is all gone now but it still wont lift", True),
+    ("a fever and chills last night, but it all cleared up", False),
+])
+def test_all_over_closes_everything_before_only_when_it_names_no_one_symptom(engine, text, urgent):
+    assert engine.triage(text).urgent is urgent, text

@@ -38,6 +38,8 @@ Phrase = tuple[Element, ...]
 Span = tuple[int, int]
 #: What a mention of a symptom says, weakest first; a sign needs every part above PAST and one ASSERTED.
 NEGATED, PAST, HYPOTHETICAL, ASSERTED = 0, 1, 2, 3
+#: Between a back-reference and "all" ("it is all gone"), these still say nothing of which symptom is over.
+LINKING_VERBS = frozenset({"is", "was", "are", "were", "has", "have", "had", "been", "be", "s"})
 UNITS_C = {"c", "celsius", "centigrade"}
 UNITS_F = {"f", "fahrenheit"}
 #: A number followed by one of these is a dose, a time or a weight, not a temperature.
@@ -385,8 +387,10 @@ class _Language:
                     continue  # "went away when I lie down", "hasn't gone away", "went away but came back"
                 reach = self._clause_start(clauses, marker[0])
                 said = self._refers_back(marker, sentence)
-                if not said.isdisjoint(self.all_references):  # "a fever and chills, but it all cleared up"
-                    reach = 0
+                subject = {w.stem for w in sentence.words[reach:marker[0]]} - self.back_references \
+                    - self.all_references - LINKING_VERBS
+                if not said.isdisjoint(self.all_references) and not subject:  # "a fever and chills, but it all cleared up"
+                    reach = 0  # (not "my leg went weak and the numbness is all gone now": that is the numbness)
                 elif reach == marker[0] or not said.isdisjoint(self.back_references):  # "..., but that wore off"
                     while reach > 0 and clauses[reach - 1] < 0:
                         reach -= 1
