@@ -352,3 +352,13 @@ def test_hedges_and_reasons_do_not_hide_a_red_flag(engine, text):
 ])
 def test_all_over_closes_everything_before_only_when_it_names_no_one_symptom(engine, text, urgent):
     assert engine.triage(text).urgent is urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("my legs go weak after walking a block and I have to sit down", False),  # stenosis itself
+    ("legs get weak and heavy when I stand in line, better sitting", False),
+    ("my leg suddenly went weak when I was walking and now I cant lift it", True),
+    ("my head feels heavy when I stand up and fine lying down", True),  # the idiom is about legs, not this
+])
+def test_weakness_that_comes_with_walking_or_standing_is_the_stenosis_not_a_new_weakness(engine, text, urgent):
+    assert engine.triage(text).urgent is urgent, text

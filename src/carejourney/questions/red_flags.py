@@ -561,8 +561,9 @@ class RedFlagDetector:
         if category in otherwise:
             return
         blocked = L.not_symptom_words(sentence)
-        if blocked and any(not blocked.isdisjoint(range(*s)) for p in parts for s in L.spans(p, sentence)):
-            otherwise.add(category)  # "on pins and needles waiting for the date"
+        raw = [L.spans(p, sentence) for p in parts]
+        if blocked and all(raw) and any(not blocked.isdisjoint(range(*s)) for part in raw for s in part):
+            otherwise.add(category)  # the whole sign is there but inside an idiom: "on pins and needles about Friday"
         elif any(L.status(span, sentence, set()) != ASSERTED for part in spans for span in part):
             otherwise.add(category)
 
