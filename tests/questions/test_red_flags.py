@@ -362,3 +362,13 @@ def test_all_over_closes_everything_before_only_when_it_names_no_one_symptom(eng
 ])
 def test_weakness_that_comes_with_walking_or_standing_is_the_stenosis_not_a_new_weakness(engine, text, urgent):
     assert engine.triage(text).urgent is urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("dad wet himself twice today and didn't notice", True),  # a carer writes in the third person
+    ("my leg went all feeble this morning and folded under me", True),
+    ("is there any chance it could leave me unable to control my bladder?", False),
+    ("my golf partner lost control of his bladder after his op, does that happen with this one?", False),
+])
+def test_carers_words_and_other_peoples_stories(engine, text, urgent):
+    assert engine.triage(text).urgent is urgent, text
