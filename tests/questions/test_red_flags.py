@@ -341,6 +341,7 @@ def test_other_people_idioms_and_normal_findings_are_not_red_flags(engine, text)
     "I dont think I can pee, its been 12 hours",
     "without warning my legs gave way",
     "I didn't realise I had wet the bed",
+    "I'm not bleeding much but it hasn't stopped for 2 hours",
 ])
 def test_hedges_and_reasons_do_not_hide_a_red_flag(engine, text):
     assert engine.triage(text).urgent, text
