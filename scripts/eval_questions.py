@@ -139,15 +139,15 @@ def calibrate_red_flags_by_meaning(engine, paths: list[Path]) -> dict | None:
 
     from carejourney.questions.calibration import calibrate_by_meaning
 
-    net = engine.nets.get("en")
-    if net is None:
+    if not engine.nets:
         return None
     rows = [r for p in paths for r in read_labelled(p)]
     analyses = [engine.detector.analyse(r["text"], "en") for r in rows]
-    likes = [net.likeness(v) for v in engine.encode([a.text_for_matching for a in analyses])]
-    # where the word rules settled a red flag (denied, asked about, a normal temperature), the check defers to them
-    similarity = np.array([-1.0 if x.category in a.settled else x.similarity for x, a in zip(likes, analyses)])
-    choice = calibrate_by_meaning(similarity, np.array([x.lead for x in likes]), np.array([r["urgent"] for r in rows]))
+    vectors = engine.encode([a.text_for_matching for a in analyses])
+    likes = [engine.likeness(a, v) for a, v in zip(analyses, vectors)]  # None: the word rules settled it
+    similarity = np.array([-1.0 if x is None else x.similarity for x in likes])
+    lead = np.array([-1.0 if x is None else x.lead for x in likes])
+    choice = calibrate_by_meaning(similarity, lead, np.array([r["urgent"] for r in rows]))
     return {"messages": len(rows), "urgent": sum(r["urgent"] for r in rows), "chosen": choice.rule.model_dump(),
             "recall_alone": choice.recall, "false_rate_alone": choice.false_rate}
 

@@ -94,16 +94,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         {"database": str(db), "vendor": connection.vendor, "migrations_applied": pending, "pathway": str(version),
          "question_box_ready_s": warmed},
         f"Database ready: {connection.vendor} {db} ({pending} migrations applied); pathway {version}."
-        + (f" Question box ready ({warmed:.1f} s; its FAQ vectors are cached for the next start)." if warmed is not None else ""),
+        + (f" Question box ready ({warmed:.1f} s; its sentence vectors are cached for the next start)." if warmed is not None else ""),
     )
     return 0
 
 
 def _warm_question_box(pathway) -> float | None:
-    """Build the question box once so its FAQ sentence vectors are on disk and a server starts answering at once.
+    """Build the question box once so its sentence vectors are on disk and a server starts answering at once.
     None when the box is not installed or the pathway has none."""
-    import importlib.util
-
     if pathway.question_box is None or importlib.util.find_spec("carejourney.questions.box") is None:
         return None
     from carejourney.questions.box import engine_for

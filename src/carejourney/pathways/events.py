@@ -136,6 +136,8 @@ class Withdrawn(EventData):
 
 #: The longest message (and reply) kept, in characters: the portal, the console and `carejourney ask` hold to it.
 MESSAGE_MAX_LENGTH = 4000
+#: The longest note of what raised a red flag that a message keeps.
+RED_FLAG_EVIDENCE_MAX_LENGTH = 300
 
 
 class MessageReceived(EventData):
@@ -147,7 +149,7 @@ class MessageReceived(EventData):
     urgent: bool = False
     red_flag: str | None = None
     #: For the care team: what raised the red flag (a sign of the pathway, a temperature, or the closest example).
-    red_flag_evidence: Annotated[str, Field(max_length=300)] | None = None
+    red_flag_evidence: Annotated[str, Field(max_length=RED_FLAG_EVIDENCE_MAX_LENGTH)] | None = None
     confidence: float | None = Field(default=None, ge=0, le=1)
 
 

@@ -116,6 +116,9 @@ class Negation(Model):
     #: Words that point back to everything said before ("all", "both", "everything"): right before a resolved
     #: marker they let it reach the start of the sentence ("a fever and chills, but it all cleared up").
     all_references: Phrases = []
+    #: Words that, between a back-reference and an all-reference, still name no symptom ("it is all gone"): with
+    #: any other word there ("the numbness is all gone") the marker closes only its own clause.
+    linking_words: Phrases = []
     #: Words that, right before a resolved marker, say it has not happened ("won't clear up"); cues count too.
     unresolved: Phrases = []
     #: Words after a resolved marker that undo it: "came back", "again".

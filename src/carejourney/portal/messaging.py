@@ -10,7 +10,7 @@ from typing import Any
 
 from carejourney.clinic import records
 from carejourney.clinic.models import Journey
-from carejourney.pathways.events import MESSAGE_MAX_LENGTH, Actor
+from carejourney.pathways.events import MESSAGE_MAX_LENGTH, RED_FLAG_EVIDENCE_MAX_LENGTH, Actor
 from carejourney.pathways.schema import Pathway
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def triage(pathway: Pathway, text: str) -> Triage:
     confidence = found.confidence
     if confidence is not None:
         confidence = min(1.0, max(0.0, float(confidence)))
-    evidence = ((found.evidence or "")[:300] or None) if found.urgent else None
+    evidence = ((found.evidence or "")[:RED_FLAG_EVIDENCE_MAX_LENGTH] or None) if found.urgent else None
     return Triage(faq_id, bool(found.urgent), found.red_flag or None, confidence, evidence)
 
 

@@ -22,9 +22,9 @@ from typing import Callable
 import numpy as np
 
 from carejourney.pathways.schema import DEFAULT_LANGUAGE, Pathway
-from carejourney.questions.by_meaning import ExampleNet
-from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, chosen, evidence, topics
-from carejourney.questions.red_flags import RedFlagDetector
+from carejourney.questions.by_meaning import ExampleNet, Likeness
+from carejourney.questions.ranking import OFF_TOPIC, FaqRanker, Ranked, answer_strength, chosen, topics
+from carejourney.questions.red_flags import Analysis, RedFlagDetector
 from carejourney.questions.text import stem
 
 Encode = Callable[[list[str]], np.ndarray]
@@ -103,6 +103,15 @@ class QuestionEngine:
         ranker = self.rankers.get(language) or self.rankers[DEFAULT_LANGUAGE]
         return ranker.rank(text, self.encode([text])[0] if vector is None else vector)
 
+    def likeness(self, analysis: Analysis, vector: np.ndarray, language: str = DEFAULT_LANGUAGE) -> Likeness | None:
+        """The meaning check's reading of a message (`vector` embeds `analysis.text_for_matching`), or None when
+        there are no red-flag examples or the word rules settled its red flag (denied, asked about, over)."""
+        net = self.nets.get(language) or self.nets.get(DEFAULT_LANGUAGE)
+        if net is None:
+            return None
+        found = net.likeness(vector)
+        return None if found.category in analysis.settled else found
+
     def _urgent(self, category: str, why: str, language: str, confidence: float = 1.0) -> Triage:
         rule = self.flags[category]
         instruction = rule.instruction.get(language) or rule.instruction[DEFAULT_LANGUAGE]
@@ -112,13 +121,13 @@ class QuestionEngine:
         analysis = self.detector.analyse(text, language)
         if analysis.flag is not None:
             return self._urgent(analysis.flag.category, analysis.flag.evidence, language)
-        net = (self.nets.get(language) or self.nets.get(DEFAULT_LANGUAGE)) if self.box.by_meaning else None
-        if not text.strip() or not (self.rankers or net):
+        by_meaning = self.box.by_meaning if self.nets else None
+        if not text.strip() or not (self.rankers or by_meaning):
             return Triage(None, False, None, 0.0, None)
         vector = self.encode([analysis.text_for_matching])[0]
-        if net is not None:
-            likeness = net.likeness(vector)
-            if likeness.is_urgent(self.box.by_meaning) and likeness.category not in analysis.settled:
+        if by_meaning is not None:
+            likeness = self.likeness(analysis, vector, language)
+            if likeness is not None and likeness.is_urgent(by_meaning):
                 return self._urgent(likeness.category, f"close in meaning to: {likeness.example}", language,
                                     likeness.similarity)
         if not self.rankers:
@@ -128,7 +137,7 @@ class QuestionEngine:
         if ranked[0].faq_id == OFF_TOPIC:
             confidence = next(r for r in ranked if r.faq_id != OFF_TOPIC).score
         else:
-            confidence = evidence(ranked, self.box.matching)
+            confidence = answer_strength(ranked, self.box.matching)
         confidence = min(max(confidence, 0.0), 1.0)
         best = chosen(ranked, self.box.matching)
         if best is None:

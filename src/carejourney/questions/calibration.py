@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from carejourney.pathways.question_box import ByMeaning, Matching
-from carejourney.questions.ranking import OFF_TOPIC, chosen, combine, evidence
+from carejourney.questions.ranking import OFF_TOPIC, answer_strength, chosen, combine
 
 WEIGHTS = [round(w, 2) for w in np.arange(0.0, 1.0001, 0.05)]
 HALVES = [0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0]
@@ -90,7 +90,7 @@ def calibrate(ids: list[str], rows: list[Labelled], weights: list[float] = WEIGH
                     if top.faq_id == OFF_TOPIC:  # abstains whatever the threshold
                         tops.append((0.0, False, not r.expect))
                     else:
-                        tops.append((evidence(ranks, probe), top.faq_id in r.expect, not r.expect))
+                        tops.append((answer_strength(ranks, probe), top.faq_id in r.expect, not r.expect))
                 t, right, margin = _best_threshold(tops)
                 chosen_m = Matching(embedding_weight=w, bm25_half=half, margin_weight=lead, abstain_below=round(t, 3))
                 grid[i, j, k] = Choice(chosen_m, right, len(rows), margin)

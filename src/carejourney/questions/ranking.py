@@ -123,10 +123,10 @@ def chosen(ranked: list[Ranked], m: Matching) -> Ranked | None:
     best = ranked[0]
     if best.faq_id == OFF_TOPIC:
         return None
-    return best if evidence(ranked, m) >= m.abstain_below else None
+    return best if answer_strength(ranked, m) >= m.abstain_below else None
 
 
-def evidence(ranked: list[Ranked], m: Matching) -> float:
+def answer_strength(ranked: list[Ranked], m: Matching) -> float:
     """The best entry's score plus its weighted lead over the runner-up."""
     lead = ranked[0].score - ranked[1].score if len(ranked) > 1 else ranked[0].score
     return ranked[0].score + m.margin_weight * lead

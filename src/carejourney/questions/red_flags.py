@@ -38,8 +38,6 @@ Phrase = tuple[Element, ...]
 Span = tuple[int, int]
 #: What a mention of a symptom says, weakest first; a sign needs every part above PAST and one ASSERTED.
 NEGATED, PAST, HYPOTHETICAL, ASSERTED = 0, 1, 2, 3
-#: Between a back-reference and "all" ("it is all gone"), these still say nothing of which symptom is over.
-LINKING_VERBS = frozenset({"is", "was", "are", "were", "has", "have", "had", "been", "be", "s"})
 UNITS_C = {"c", "celsius", "centigrade"}
 UNITS_F = {"f", "fahrenheit"}
 #: A number followed by one of these is a dose, a time or a weight, not a temperature.
@@ -144,6 +142,7 @@ class _Language:
         self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
+        self.linking_words = self._words(neg.linking_words)
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
         self.list_words = self._words(neg.list_words)
@@ -388,7 +387,7 @@ class _Language:
                 reach = self._clause_start(clauses, marker[0])
                 said = self._refers_back(marker, sentence)
                 subject = {w.stem for w in sentence.words[reach:marker[0]]} - self.back_references \
-                    - self.all_references - LINKING_VERBS
+                    - self.all_references - self.linking_words
                 if not said.isdisjoint(self.all_references) and not subject:  # "a fever and chills, but it all cleared up"
                     reach = 0  # (not "my leg went weak and the numbness is all gone now": that is the numbness)
                 elif reach == marker[0] or not said.isdisjoint(self.back_references):  # "..., but that wore off"
