@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CJ := $(VENV)/bin/carejourney
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench eval install system-packages clean
+.PHONY: run test test-sqlite test-postgres bench eval vectors install system-packages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test-sqlite: $(STAMP) system-packages
 
 test-postgres: $(STAMP) system-packages
 	scripts/with-postgres $(PY) -m pytest
+
+# After editing a built-in pathway's question box: ship its sentence vectors (fast first start).
+vectors: $(STAMP)
+	$(PY) scripts/ship_sentence_vectors.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -9,8 +9,8 @@ latency per message (p50/p95: the word rules and the method's ranking) on one co
 the engine's whole triage is timed too. Each method gets its own weights and abstention threshold, calibrated the same way on the
 fit half of our own labelled sets (see scripts/eval_questions.py --calibrate), so none is tuned on
 the file it is scored on; "held out" is each method's accuracy on the other half of those sets (the
-larger and fairer comparison: the dev set has 34 answerable-or-not messages). Also: engine cold start in a fresh process, with the FAQ vector
-cache empty and warm. Results: bench/results/questions.json.
+larger and fairer comparison: the dev set has 34 answerable-or-not messages). Also: engine cold start in a fresh
+process, in each case of COLD_CASES. Results: bench/results/questions.json.
 """
 
 from __future__ import annotations
@@ -35,21 +35,38 @@ DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
 REPEAT = 5  # passes over the file for latency
 
 COLD = """
-import time, json
+import sys, time, json
 t0 = time.perf_counter()
+from pathlib import Path
 from carejourney.pathways.loader import builtin_pathway
+from carejourney.questions import model
 from carejourney.questions.box import engine_for
-engine = engine_for(builtin_pathway("mild"))
+mode = sys.argv[1]
+pathway = builtin_pathway("mild")
+if mode == "nothing-stored":
+    model.SHIPPED_VECTORS = Path("/nonexistent")
+elif mode == "edited":  # a clinic added 20 phrasings of its own to one entry
+    faq = [e.model_copy(update={"phrasings": {"en": [*e.phrasings.get("en", []), *(f"question {i} of ours about {e.id}" for i in range(20))]}})
+           if n == 0 else e for n, e in enumerate(pathway.faq)]
+    pathway = pathway.model_copy(update={"faq": faq})
+engine = engine_for(pathway)
 engine.triage("can I have coffee before I come in?")
 print(json.dumps({"ready_s": time.perf_counter() - t0}))
 """
+#: What a first start finds, and what each case stands for.
+COLD_CASES = {
+    "fresh-install": "a fresh install: the shipped vectors",
+    "edited": "first start after a clinic added 20 phrasings",
+    "restart": "a restart after that edit",
+    "nothing-stored": "no vectors stored at all (every sentence embedded)",
+}
 
 
-def cold_start(data_dir: str) -> float:
+def cold_start(data_dir: str, mode: str) -> float:
     """Seconds from process start to the first answer (interpreter start included)."""
     env = {**os.environ, "CAREJOURNEY_DATA_DIR": data_dir}
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", COLD, mode], env=env, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t
     if out.returncode != 0:
         sys.exit(f"cold start failed:\n{out.stderr}")
@@ -147,12 +164,18 @@ def main() -> int:
     for name in results:
         results[name]["latency_p50_vs_bm25"] = round(results[name]["latency_ms_p50"] / base, 2)
 
-    with tempfile.TemporaryDirectory() as empty:
-        first_ever = cold_start(empty)  # vectors computed and cached
-        warm_cache = cold_start(empty)  # a restart: vectors read from the cache
+    cold = {}
+    for mode in COLD_CASES:
+        with tempfile.TemporaryDirectory() as empty:
+            if mode == "restart":
+                cold_start(empty, "edited")  # fills the local store
+                mode_run = "edited"
+            else:
+                mode_run = mode
+            cold[mode] = cold_start(empty, mode_run)
     report = {
         "file": str(dev_file), "messages": len(rows), "methods": results,
-        "cold_start_s": {"no_vector_cache": first_ever, "vector_cache": warm_cache},
+        "cold_start_s": cold,
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                     "cores": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2),
                     "threads": os.environ.get("OMP_NUM_THREADS")},
@@ -166,7 +189,9 @@ def main() -> int:
     for name, r in results.items():
         print(f"{name:<12}{100 * r['accuracy']:>9.1f}%{100 * r['held_out_accuracy']:>9.1f}%{100 * r['urgent_recall']:>8.0f}%{100 * r['false_urgent_rate']:>7.1f}%"
               f"{r['latency_ms_p50']:>9.2f}{r['latency_ms_p95']:>9.2f}{r['latency_p50_vs_bm25']:>10.2f}")
-    print(f"engine ready from a cold process: {first_ever:.2f} s without the vector cache, {warm_cache:.2f} s with it")
+    print("engine ready from a cold process (interpreter start included):")
+    for mode, seconds in cold.items():
+        print(f"  {seconds:5.2f} s  {COLD_CASES[mode]}")
     print(f"machine load (1 min average) {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work slows every figure alike")
     print(f"results in {out.relative_to(ROOT)}")
     return 0

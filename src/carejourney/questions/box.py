@@ -145,6 +145,18 @@ class QuestionEngine:
         return Triage(best.faq_id, False, None, confidence, self.entries[best.faq_id].answer.get(language))
 
 
+def embedded_sentences(pathway: Pathway) -> list[str]:
+    """Every sentence an engine for this pathway embeds, once each: the vectors worth shipping or caching."""
+    asked: list[str] = []
+
+    def record(sentences: list[str]) -> np.ndarray:
+        asked.extend(sentences)
+        return np.full((len(sentences), 384), 384 ** -0.5, dtype=np.float32)
+
+    QuestionEngine(pathway, record, record)
+    return list(dict.fromkeys(asked))
+
+
 _engines: dict[str, QuestionEngine] = {}
 _by_identity: dict[int, tuple[Pathway, QuestionEngine]] = {}
 _lock = threading.Lock()

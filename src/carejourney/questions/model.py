@@ -1,10 +1,14 @@
-"""Loading the sentence encoder once per process, and caching the FAQ's sentence vectors on disk.
+"""Loading the sentence encoder once per process, and keeping the pathway's sentence vectors on disk.
 
-The only I/O of the question box. Embedding the pathway's sentences (FAQ phrasings, off-topic
-examples, red-flag examples and look-alikes: about 1,700) takes a few seconds; the vectors are kept
-in `$CAREJOURNEY_DATA_DIR/cache/questions/` (default ./var), keyed by a hash of the model files and
-the sentences, so a restart is ready in half a second. `carejourney init` and `pathway load` fill the
-cache before a server starts. A cache that cannot be read or written is simply recomputed.
+The only I/O of the question box. Embedding all the pathway's sentences (FAQ phrasings, off-topic
+examples, red-flag examples and look-alikes: about 1,700) takes seconds, so vectors are kept per
+sentence, as float16 (no triage decision changes; half the size):
+- the package ships them for its built-in pathways (`sentence_vectors.npz`, rebuilt by
+  `make vectors`), so a fresh install is ready in half a second;
+- sentences it lacks (a clinic's own phrasings) are embedded once and kept in
+  `$CAREJOURNEY_DATA_DIR/cache/questions/` (default ./var), so an edit costs only its new sentences.
+Both are keyed by the model files, so other weights never get these vectors. A store that cannot be
+read or written is simply recomputed.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 from carejourney.questions.embedding import DIM, SentenceEncoder, default_model_dir
 
 _lock = threading.Lock()
+_store_lock = threading.Lock()  # one writer of the local store per process
 _SET_THREADS = ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_", "openblas_set_num_threads")
 
 
@@ -99,6 +104,13 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("CAREJOURNEY_DATA_DIR", "var")) / "cache" / "questions"
 
 
+#: Vectors of the built-in pathways' sentences, shipped with the package (see `make vectors`).
+SHIPPED_VECTORS = Path(__file__).with_name("sentence_vectors.npz")
+#: The most sentences the local store keeps; the oldest go first. A bound, far above any pathway's size.
+STORE_LIMIT = 50_000
+_STORED = np.float16
+
+
 @lru_cache(maxsize=1)
 def _model_fingerprint() -> str:
     """The weights' size and a hash of their first and last 64 KiB: the same model however it was installed."""
@@ -111,25 +123,61 @@ def _model_fingerprint() -> str:
     return f"{size}:{hashlib.sha256(head + tail).hexdigest()}"
 
 
+def sentence_key(sentence: str) -> bytes:
+    return hashlib.sha256(sentence.encode("utf-8")).digest()[:16]
+
+
+def read_store(path: Path) -> dict[bytes, np.ndarray]:
+    """Vectors by sentence key from a store file; empty when it is missing, unreadable or for another model."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            model_id, keys, vectors = str(data["model"]), data["keys"], data["vectors"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    if model_id != _model_fingerprint() or keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape != (len(keys), DIM):
+        return {}
+    return {k.tobytes(): v for k, v in zip(keys, vectors.astype(_STORED, copy=False))}
+
+
+def write_store(path: Path, vectors: dict[bytes, np.ndarray]) -> None:
+    """Write a store file atomically (readers see the old file or the new one, never half of one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(len(vectors), 16)
+    stacked = np.stack(list(vectors.values())).astype(_STORED) if vectors else np.empty((0, DIM), _STORED)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        np.savez(fh, model=np.array(_model_fingerprint()), keys=keys, vectors=stacked)
+    os.replace(tmp, path)
+
+
+def _local_store() -> Path:
+    return _cache_dir() / "sentence_vectors.npz"
+
+
 def sentence_vectors(sentences: list[str], use_cache: bool = True) -> np.ndarray:
-    """Vectors for `sentences` (n, 384), from the disk cache when the same sentences were embedded before."""
+    """Vectors for `sentences` (n, 384) float32, rounded through float16 whether stored or just computed.
+
+    Looked up in the shipped store, then the local one; the rest are embedded on every core and
+    added to the local store.
+    """
     if not use_cache:
         return encoder().encode(sentences)
-    digest = hashlib.sha256("\x00".join([_model_fingerprint(), *sentences]).encode()).hexdigest()[:32]
-    path = _cache_dir() / f"{digest}.npy"
-    try:
-        vectors = np.load(path, allow_pickle=False)
-        if vectors.shape == (len(sentences), DIM) and vectors.dtype == np.float32:
-            return vectors
-    except (OSError, ValueError):
-        pass
-    vectors = encode_in_bulk(sentences)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            np.save(fh, vectors, allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return vectors
+    keys = [sentence_key(s) for s in sentences]
+    local_path = _local_store()
+    with _store_lock:
+        local = read_store(local_path)
+        known = {**read_store(SHIPPED_VECTORS), **local}
+        missing = list(dict.fromkeys(s for s, k in zip(sentences, keys) if k not in known))
+        if missing:
+            fresh = dict(zip((sentence_key(s) for s in missing), encode_in_bulk(missing).astype(_STORED)))
+            known.update(fresh)
+            kept = {**local, **fresh}
+            if len(kept) > STORE_LIMIT:
+                kept = dict(list(kept.items())[-STORE_LIMIT:])
+            try:
+                write_store(local_path, kept)
+            except OSError:
+                pass
+    if not sentences:
+        return np.empty((0, DIM), dtype=np.float32)
+    return np.stack([known[k] for k in keys]).astype(np.float32)
