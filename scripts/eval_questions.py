@@ -36,10 +36,12 @@ DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
 #: Our own labelled messages the matching settings are calibrated on (the shared dev set is not among them).
 CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
                      for name in ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse",
-                                  "phone_writers", "five_writers", "clinical_words", "five_more_writers")]
+                                  "phone_writers", "five_writers", "clinical_words", "five_more_writers",
+                                  "second_language_and_family")]
 #: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
 RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
-                                                                        "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6")]
+                                                                        "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6",
+                                                                        "redflags_r7")]
 
 
 def read_labelled(path: Path) -> list[dict]:

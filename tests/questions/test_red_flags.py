@@ -270,13 +270,15 @@ def test_labelled_context_messages(engine):
     assert len(wrong) <= 0.005 * len(rows), wrong
 
 
-def test_not_symptoms_must_name_existing_terms():
+def test_phrases_with_terms_must_name_existing_terms():
     from pydantic import ValidationError
 
     from carejourney.pathways.question_box import LanguageRules
 
     with pytest.raises(ValidationError, match=r"not_symptoms\[0\] '\{walking\} is agony': \{walking\} is not one of the terms"):
         LanguageRules(negation={"cues": ["no"]}, not_symptoms=["{walking} is agony"])
+    with pytest.raises(ValidationError, match=r"negation.family\[1\] 'my \{kin\} has': \{kin\} is not one of the terms"):
+        LanguageRules(negation={"cues": ["no"], "family": ["my husband has", "my {kin} has"]})
 
 
 @pytest.mark.parametrize("text,urgent", [
@@ -291,6 +293,40 @@ def test_not_symptoms_must_name_existing_terms():
 ])
 def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # the writer is the patient: the family's illness is theirs
+    ("my husband has a fever of 39 with the flu, can I still come in for my procedure tomorrow?", False),
+    ("my wife gets migraines that are worse when she stands, she's driving me home after my op", False),
+    # a carer writes, or nothing says who the patient is: the family member is the patient
+    ("my husband has a fever of 39 since his procedure", True),
+    ("my husband had the procedure on Monday and has a fever of 39 now", True),
+    ("my mum has been unable to pee since her surgery yesterday", True),
+    # the family member only reports the patient's symptom
+    ("my wife says my incision is red and oozing pus, should I still come to my appointment?", True),
+    ("my neighbour had chest pain last week and went to hospital", False),
+    ("the lady in the bed next to me fainted, is that the sedation?", False),
+])
+def test_whose_symptom_it_is(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("my butt has gone numb since this morning", True),
+    ("I've had chest pain since this morning", True),
+    ("is 37.9 counted as a fever?", False),
+    ("the consent form mentions infection and nerve damage, how often does that happen?", False),
+    ("I nearly wet myself laughing at the video", False),
+    ("pills aint workin pain is bad bad", True),
+])
+def test_words_that_only_look_like_a_sign_and_signs_in_few_words(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+def test_but_is_not_butt(engine):
+    assert engine.detector.check("my toes are numb but otherwise I'm fine", "en") is None
+    assert engine.detector.check("my butt is numb", "en").category == "cauda-equina"
 
 
 @pytest.mark.parametrize("text,urgent", [

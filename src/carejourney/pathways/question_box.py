@@ -104,6 +104,15 @@ class Negation(Model):
     #: People other than the patient (or the one a carer writes for), who make the symptoms of their clause not
     #: the patient's, like `past`: "my neighbour had an infection after his", "a friend at the club".
     other_people: Phrases = []
+    #: The writer's family as the one a symptom happens to: "my husband has", "his knee". They are the patient
+    #: when a carer writes, so they count as `other_people` only when the message says the writer is the patient
+    #: (`patient_writes`) and not that a carer writes (`carer_writes`): "my husband has a fever, can I still
+    #: come in for my procedure?" is not urgent; "my husband has a fever since his procedure" is. May use `{term}`.
+    family: list[str] = []
+    #: The writer is the one having the procedure: "my procedure", "can I still come in", "driving me home".
+    patient_writes: Phrases = []
+    #: The writer cares for the one having it: "his procedure", "her follow up".
+    carer_writes: Phrases = []
     #: Words that say the symptoms before them in their clause are over: "went away", "cleared up".
     resolved: Phrases = []
     #: Words that point back to a symptom ("it", "that"): right before a resolved marker they let it reach the
@@ -158,11 +167,12 @@ class LanguageRules(Model):
                 raise ValueError(f"terms: '{name}' is not a term name (lower-case letters, digits and _)")
             if not phrases:
                 raise ValueError(f"terms.{name}: needs at least one phrase")
-        for i, phrase in enumerate(self.not_symptoms):
-            problem = phrase_problem(phrase, allow_terms=True)
-            missing = [n for n in TERM_REF.findall(phrase) if n not in self.terms]
-            if problem or missing:
-                raise ValueError(f"not_symptoms[{i}] '{phrase}': {problem or f'{{{missing[0]}}} is not one of the terms'}")
+        for where, phrases in (("not_symptoms", self.not_symptoms), ("negation.family", self.negation.family)):
+            for i, phrase in enumerate(phrases):
+                problem = phrase_problem(phrase, allow_terms=True)
+                missing = [n for n in TERM_REF.findall(phrase) if n not in self.terms]
+                if problem or missing:
+                    raise ValueError(f"{where}[{i}] '{phrase}': {problem or f'{{{missing[0]}}} is not one of the terms'}")
         return self
 
 

@@ -10,8 +10,9 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
   pus"), and stops at a comma, a sentence end or a scope break ("no fever, just sore"); a question cue does not
   hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?");
 - a hypothetical_after word reaches back over a clause that starts a question ("is leg weakness a risk?");
-- a past marker ("last year", "years ago") or another cause ("from the menopause") puts the symptoms of
-  its clause in the past, unless they return ("... and again today") or the clause says now ("today");
+- a past marker ("last year", "years ago"), another cause ("from the menopause") or another person ("my
+  neighbour"; "my husband has" when the patient writes, not a carer) puts the symptoms of its clause in the
+  past, unless they return ("... and again today") or the clause says now ("today");
 - a resolved marker ("went away", "cleared up") closes the symptoms before it in its clause; after a
   back-reference, or opening its clause, also those of the clause before ("numb, but that wore off"),
   and after "all" everything before; not when it is negated ("hasn't gone away"), undone ("went away but
@@ -53,8 +54,12 @@ class Flag:
     evidence: str
 
 
-def _compile(phrase: str, fillers: frozenset[str], strict_end: bool = False) -> Phrase:
-    """A phrase as elements; fillers are dropped, except (when strict_end) after its last word."""
+def _compile(phrase: str, fillers: frozenset[str], strict: bool = False) -> Phrase:
+    """A phrase as elements; fillers are dropped, except (when strict) before its first word and after its last.
+
+    Strict phrases are markers, where the filler makes the meaning: "this week" is not "last week",
+    "my friend" is not "friend", "could the" is not "could".
+    """
     out: list[Element] = []
     for word in phrase.lower().replace("'", "").split():
         if word.startswith("{"):
@@ -63,11 +68,13 @@ def _compile(phrase: str, fillers: frozenset[str], strict_end: bool = False) -> 
             out.append(("p", word[:-1]))
         elif stem(word) not in fillers:
             out.append(("w", stem(word)))
-        elif strict_end and out:
+        elif strict:
             out.append(("f", stem(word)))
-    # a filler counts only after the last word ("could the"); one between words stays optional
-    last_word = max((k for k, (kind, _) in enumerate(out) if kind != "f"), default=-1)
-    return tuple(e for k, e in enumerate(out) if e[0] != "f" or k > last_word)
+    # a filler between words stays optional
+    words = [k for k, (kind, _) in enumerate(out) if kind != "f"]
+    if not words:
+        return ()
+    return tuple(e for k, e in enumerate(out) if e[0] != "f" or k < words[0] or k > words[-1])
 
 
 class _Sentence:
@@ -113,7 +120,7 @@ class _Language:
         return [p for p in (_compile(x, self.fillers) for x in phrases) if p]
 
     def _strict(self, phrases: list[str]) -> list[Phrase]:
-        return [p for p in (_compile(x, self.fillers, strict_end=True) for x in phrases) if p]
+        return [p for p in (_compile(x, self.fillers, strict=True) for x in phrases) if p]
 
     def _words(self, words: list[str]) -> frozenset[str]:
         return frozenset(stem(w) for w in words if " " not in w)
@@ -140,6 +147,7 @@ class _Language:
         self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
         self.past, self.recent = self._strict([*neg.past, *neg.other_causes, *neg.other_people]), self._strict(neg.recent)
         self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
+        self.family, self.patient_writes, self.carer_writes = (self._strict(x) for x in (neg.family, neg.patient_writes, neg.carer_writes))
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
         self.linking_words = self._words(neg.linking_words)
@@ -166,6 +174,7 @@ class _Language:
         vocab: set[str] = set(self.back_references | self.all_references | self.clause_starts | self.list_words)
         lists = [*self.terms.values(), self.cues, self.pseudo, self.hypothetical, self.hypothetical_after,
                  self.questions, self.lasting, self.past, self.recent, self.resolved, self.unresolved, self.returned,
+                 self.family, self.patient_writes, self.carer_writes,
                  self.events, self.contrasts, self.breaks, self.joins, self.not_symptoms, *[parts for _, _, parts in self.signs],
                  *[r + f for _, r, f in self.temperature]]
         for phrase_list in lists:
@@ -217,7 +226,8 @@ class _Language:
         key = ("spans", phrase)
         hit = sentence.memo.get(key)
         if hit is None:
-            hit = sentence.memo[key] = [(i, j) for i in self._starts(phrase[0], sentence)
+            first = next(e for e in phrase if e[0] != "f")  # "this week" starts where "week" is
+            hit = sentence.memo[key] = [(i, j) for i in self._starts(first, sentence)
                                         for j in self.ends(phrase, sentence, i) if j > i]
         return hit
 
@@ -327,7 +337,10 @@ class _Language:
         if hit is None:
             clauses = self.clauses(sentence)
             hit = set()
-            for marker in self.all_spans(self.past, sentence):
+            markers = self.all_spans(self.past, sentence)
+            if sentence.memo.get("family_are_others"):
+                markers += self.all_spans(self.family, sentence)
+            for marker in markers:
                 if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
                         or self._undone(marker, sentence):
                     continue  # "since last year", "never used to", "last year and again today"
@@ -341,6 +354,11 @@ class _Language:
             hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
             sentence.memo["past"] = hit
         return hit
+
+    def patient_writes_message(self, sentences: list[_Sentence]) -> bool:
+        """Does the message say its writer is the patient, and nowhere that a carer writes?"""
+        said = [any(self.all_spans(phrases, s) for s in sentences) for phrases in (self.patient_writes, self.carer_writes)]
+        return said[0] and not said[1]
 
     def _stands_for_clauses_before(self, marker: Span, sentence: _Sentence) -> bool:
         """Is a past marker a clause of its own about what came before ("..., but that was years ago", ", as always")?"""
@@ -525,6 +543,9 @@ class RedFlagDetector:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
         sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers)
+        if L.patient_writes_message(sentences):
+            for sentence in sentences:
+                sentence.memo["family_are_others"] = True
         found: dict[str, Flag] = {}
         otherwise: set[str] = set()  # red flags with a word denied, asked about, over or in an idiom
         cuts: list[tuple[int, int]] = []

@@ -32,6 +32,10 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
+#: Words whose final double letter stays: without it they would be a common word ("butt" is not "but").
+_KEEP_DOUBLE = frozenset({"butt", "putt"})
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A deliberately small English suffix stripper: bleeding/bleeds -> bleed, numbness -> numb, tripping -> trip."""
@@ -53,7 +57,7 @@ def stem(word: str) -> str:
             w = w[:-1]
     if w.endswith("y") and len(w) > 3:
         w = w[:-1] + "i"
-    if len(w) >= 4 and w[-1] == w[-2]:
+    if len(w) >= 4 and w[-1] == w[-2] and w not in _KEEP_DOUBLE:
         w = w[:-1]  # controlled/control, puss/pus: one form for a final double letter
     return w
 
