@@ -319,6 +319,9 @@ def test_whose_symptom_it_is(engine, text, urgent):
     ("the consent form mentions infection and nerve damage, how often does that happen?", False),
     ("I nearly wet myself laughing at the video", False),
     ("pills aint workin pain is bad bad", True),
+    ("I don't think I have a fever", False),  # a hedged denial
+    ("i dont think i can pee", True),  # a hedged inability
+    ("I keep trying to go but nothing comes out and my belly feels so full", True),
 ])
 def test_words_that_only_look_like_a_sign_and_signs_in_few_words(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
