@@ -39,9 +39,11 @@ def test_off_topic_questions_get_no_answer(engine, text):
 
 #: Labelled like the shared dev set, each written by a different author who never saw the pathway's phrasings.
 GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse", "phone_writers",
-                "five_writers", "clinical_words", "five_more_writers", "second_language_and_family")
+                "five_writers", "clinical_words", "five_more_writers", "second_language_and_family",
+                "dictation_and_comparisons")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
-RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7")
+RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
+                 "redflags_r8")
 
 
 def test_the_projects_labelled_messages(engine):

@@ -306,6 +306,7 @@ def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text,
     # the family member only reports the patient's symptom
     ("my wife says my incision is red and oozing pus, should I still come to my appointment?", True),
     ("my neighbour had chest pain last week and went to hospital", False),
+    ("my wife fainted yesterday, she's fine now but can someone else drive me home after my procedure?", False),
     ("the lady in the bed next to me fainted, is that the sedation?", False),
 ])
 def test_whose_symptom_it_is(engine, text, urgent):
@@ -322,6 +323,15 @@ def test_whose_symptom_it_is(engine, text, urgent):
     ("I don't think I have a fever", False),  # a hedged denial
     ("i dont think i can pee", True),  # a hedged inability
     ("I keep trying to go but nothing comes out and my belly feels so full", True),
+    ("I nearly fainted when I saw the bill, is there a payment plan?", False),
+    ("a bit weak in the knees about Friday, just nerves", False),
+    ("small ooze from the site on day 0, resolved with pressure, dry since", False),
+    ("is numbness in both legs something that can happen after the procedure?", False),
+    # clinical shorthand from patients who worked in health care
+    ("bilat LE numbness since last night, no void x 14h", True),
+    ("sudden onset severe LBP this AM, not responding to prescribed analgesia", True),
+    ("new pleuritic CP, HR 118", True),
+    ("orthostatic HA since POD1, relieved supine", True),
 ])
 def test_words_that_only_look_like_a_sign_and_signs_in_few_words(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text

@@ -145,7 +145,8 @@ class _Language:
         self.hypothetical = self._strict(neg.hypothetical)
         self.hypothetical_after, self.questions = self._strict(neg.hypothetical_after), self._strict(neg.questions)
         self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
-        self.past, self.recent = self._strict([*neg.past, *neg.other_causes, *neg.other_people]), self._strict(neg.recent)
+        self.past, self.recent = self._strict([*neg.past, *neg.other_causes]), self._strict(neg.recent)
+        self.other_people = self._strict(neg.other_people)
         self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
         self.family, self.patient_writes, self.carer_writes = (self._strict(x) for x in (neg.family, neg.patient_writes, neg.carer_writes))
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
@@ -173,7 +174,7 @@ class _Language:
         """Every word the rules use: typos are corrected towards these."""
         vocab: set[str] = set(self.back_references | self.all_references | self.clause_starts | self.list_words)
         lists = [*self.terms.values(), self.cues, self.pseudo, self.hypothetical, self.hypothetical_after,
-                 self.questions, self.lasting, self.past, self.recent, self.resolved, self.unresolved, self.returned,
+                 self.questions, self.lasting, self.past, self.other_people, self.recent, self.resolved, self.unresolved, self.returned,
                  self.family, self.patient_writes, self.carer_writes,
                  self.events, self.contrasts, self.breaks, self.joins, self.not_symptoms, *[parts for _, _, parts in self.signs],
                  *[r + f for _, r, f in self.temperature]]
@@ -332,27 +333,34 @@ class _Language:
         return hit
 
     def _past_clauses(self, sentence: _Sentence) -> set[int]:
-        """The clauses a past marker puts in the past: its own, and all before when it stands for them."""
+        """The clauses a past marker or another person puts in the past: its own, and all before when it
+        stands for them. A clause that says now ("today") undoes a past marker, not a person."""
         hit = sentence.memo.get("past")
         if hit is None:
             clauses = self.clauses(sentence)
-            hit = set()
-            markers = self.all_spans(self.past, sentence)
+            people = self.all_spans(self.other_people, sentence)
             if sentence.memo.get("family_are_others"):
-                markers += self.all_spans(self.family, sentence)
-            for marker in markers:
-                if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
-                        or self._undone(marker, sentence):
-                    continue  # "since last year", "never used to", "last year and again today"
-                if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
-                    before = [c for c in clauses[:marker[0]] if c >= 0]
-                    hit.update(before[-1:])
-                    continue
-                if self._stands_for_clauses_before(marker, sentence):
-                    hit.update(range(clauses[marker[0]]))
-                hit.add(clauses[marker[0]])
+                people += self.all_spans(self.family, sentence)
+            hit = self._marked_clauses(self.all_spans(self.past, sentence), sentence)
             hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
+            hit |= self._marked_clauses(people, sentence)  # someone else's, however recent: "my wife fainted yesterday"
             sentence.memo["past"] = hit
+        return hit
+
+    def _marked_clauses(self, markers: list[Span], sentence: _Sentence) -> set[int]:
+        clauses = self.clauses(sentence)
+        hit: set[int] = set()
+        for marker in markers:
+            if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
+                    or self._undone(marker, sentence):
+                continue  # "since last year", "never used to", "last year and again today"
+            if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
+                before = [c for c in clauses[:marker[0]] if c >= 0]
+                hit.update(before[-1:])
+                continue
+            if self._stands_for_clauses_before(marker, sentence):
+                hit.update(range(clauses[marker[0]]))
+            hit.add(clauses[marker[0]])
         return hit
 
     def patient_writes_message(self, sentences: list[_Sentence]) -> bool:
