@@ -11,7 +11,6 @@ the local store, but that first start takes longer. Vectors already in the local
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 
 def main() -> int:
@@ -40,7 +39,7 @@ def main() -> int:
     dropped = len(set(before) - set(keys))
     size = model.SHIPPED_VECTORS.stat().st_size / 1e6
     print(f"{len(wanted)} sentences shipped ({new} new, {dropped} no longer used): "
-          f"{Path(model.SHIPPED_VECTORS).name}, {size:.1f} MB")
+          f"{model.SHIPPED_VECTORS.name}, {size:.1f} MB")
     return 0
 
 

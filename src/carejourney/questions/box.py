@@ -151,7 +151,7 @@ def embedded_sentences(pathway: Pathway) -> list[str]:
 
     def record(sentences: list[str]) -> np.ndarray:
         asked.extend(sentences)
-        return np.full((len(sentences), 384), 384 ** -0.5, dtype=np.float32)
+        return np.ones((len(sentences), 1), dtype=np.float32)  # stand-ins: this engine never compares them
 
     QuestionEngine(pathway, record, record)
     return list(dict.fromkeys(asked))

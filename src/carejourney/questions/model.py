@@ -167,9 +167,9 @@ def sentence_vectors(sentences: list[str], use_cache: bool = True) -> np.ndarray
     with _store_lock:
         local = read_store(local_path)
         known = {**read_store(SHIPPED_VECTORS), **local}
-        missing = list(dict.fromkeys(s for s, k in zip(sentences, keys) if k not in known))
+        missing = {k: s for s, k in zip(sentences, keys) if k not in known}
         if missing:
-            fresh = dict(zip((sentence_key(s) for s in missing), encode_in_bulk(missing).astype(_STORED)))
+            fresh = dict(zip(missing, encode_in_bulk(list(missing.values())).astype(_STORED)))
             known.update(fresh)
             kept = {**local, **fresh}
             if len(kept) > STORE_LIMIT:

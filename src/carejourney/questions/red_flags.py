@@ -363,10 +363,12 @@ class _Language:
             hit.add(clauses[marker[0]])
         return hit
 
-    def patient_writes_message(self, sentences: list[_Sentence]) -> bool:
-        """Does the message say its writer is the patient, and nowhere that a carer writes?"""
-        said = [any(self.all_spans(phrases, s) for s in sentences) for phrases in (self.patient_writes, self.carer_writes)]
-        return said[0] and not said[1]
+    def family_are_others(self, sentences: list[_Sentence]) -> bool:
+        """Does the message name a family member falling ill, say its writer is the patient, and nowhere that a
+        carer writes? Then the family member is someone else (see `Negation.family`)."""
+        def said(phrases: list[Phrase]) -> bool:
+            return any(self.all_spans(phrases, s) for s in sentences)
+        return said(self.family) and said(self.patient_writes) and not said(self.carer_writes)
 
     def _stands_for_clauses_before(self, marker: Span, sentence: _Sentence) -> bool:
         """Is a past marker a clause of its own about what came before ("..., but that was years ago", ", as always")?"""
@@ -551,7 +553,7 @@ class RedFlagDetector:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
         sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers)
-        if L.patient_writes_message(sentences):
+        if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
         found: dict[str, Flag] = {}
