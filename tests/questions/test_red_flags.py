@@ -290,6 +290,10 @@ def test_phrases_with_terms_must_name_existing_terms():
     ("I keep getting breathless on the stairs, which never used to happen", True),  # a negated past marker
     ("I get hot sweats and shivers from the menopause", False),  # another long-standing cause
     ("numb toes from my diabetes, nothing new", False),
+    ("same old numbness on the side of my foot that I've had since 2021", False),
+    ("before my diagnosis I fainted once when they took blood, nothing since", False),
+    ("had a spinal headache years ago and this feels the same, worse when I stand up", True),  # it is back
+    ("My leg is not strong since the procedure and my foot does not respond", True),
 ])
 def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
@@ -308,6 +312,13 @@ def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text,
     ("my neighbour had chest pain last week and went to hospital", False),
     ("my wife fainted yesterday, she's fine now but can someone else drive me home after my procedure?", False),
     ("the lady in the bed next to me fainted, is that the sedation?", False),
+    # what is theirs goes on into a clause that refers back to it
+    ("My husband just cut his hand and it won't stop bleeding, can my son drive me to my appointment?", False),
+    ("My husband cut his hand and I can't pee since this morning, can my son drive me to my appointment?", True),
+    # pets, and stories on television or online
+    ("my dog is dragging his back leg, anyway when is my follow up", False),
+    ("I saw on a TV show a woman lost control of her bowels after back surgery, can that happen?", False),
+    ("heard on the radio that a fever after any operation is dangerous, is that right?", False),
 ])
 def test_whose_symptom_it_is(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
@@ -351,6 +362,44 @@ def test_but_is_not_butt(engine):
     ("temp was 38.6 earlier but it came down with paracetamol", True),  # brought down is not over
 ])
 def test_lists_and_readings(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # a list opener reaches every short item of its list, "or" or not, also after a colon
+    ("the leaflet lists risks: infection, bleeding, nerve damage. how common are they?", False),
+    ("what's the complication profile like - dural tear, haematoma, infection", False),
+    ("consent form: 'I may experience increased pain, leg weakness, or foot drop.' do I sign it before?", False),
+    ("possible complications: bleeding, infection, numbness, bladder or bowel problems, paralysis", False),
+    ("the sheet lists severe pain and uncontrolled bleeding as rare risks", False),  # "and" separates items too
+    ("risks include infection, bleeding and weakness in the legs", False),
+    ("the leaflet mentions infection and my wound is red", True),
+    # an item that says a clause is not part of the list
+    ("the form mentions infection, my wound is red and hot", True),
+    ("risks: i have a fever now and my wound is red", True),
+    # only openers reach over a list without "or": negations and reports do not
+    ("no fever, chills, sweats since this morning", True),
+    ("i have side effects like fever, chills", True),
+])
+def test_lists_after_a_list_opener(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # a double negative says the symptom is there
+    ("I can't say I haven't noticed my foot dragging, it catches on every step today", True),
+    ("Not saying it isn't infected, the cut has gone angry red and hot", True),
+    # "wouldn't call", "nothing I'd call" deny it
+    ("I wouldn't call my leg weak at all, if anything it's stronger", False),
+    ("Nothing I'd call redness round the cut, it looks clean and dry", False),
+    ("no fever, nothing leaking, just a bit of a bruise round the plaster", False),
+    # a question about what to take is not a report that the medicine fails
+    ("If the pain tablets don't work, can I take ibuprofen as well?", False),
+    ("The pain tablets aren't working, can I take ibuprofen as well?", True),
+    # an "it" that says the symptom is over reaches back past clauses that name none
+    ("Had trouble getting the wee started the first evening, probably the sedation, but it was normal by bedtime", False),
+])
+def test_double_negatives_and_hedges(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
 
 

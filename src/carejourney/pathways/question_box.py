@@ -140,6 +140,11 @@ class Negation(Model):
     scope_breaks: Phrases = []
     #: Words that end a list: "or", "nor".
     list_words: Phrases = []
+    #: Words that make every item of the list after them hypothetical, "or" or not: "the form lists infection,
+    #: bleeding, nerve damage", "risks like: dural tear, infection". The items must be short (`list_item_words`):
+    #: "the risks, I have a fever now" is not a list.
+    list_openers: Phrases = []
+    list_item_words: int = Field(default=3, ge=1, le=10)
     #: Scope breaks that may only join words ("and"): when the next word is not one of `clause_starts`, the
     #: clause goes on ("had my op in 2015 and bled a lot afterwards", "chills and a fever last month").
     joins: Phrases = []

@@ -27,7 +27,7 @@ used for answer matching. Typos are corrected against the words the rules use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from carejourney.pathways.question_box import Negation, QuestionBox, RedFlag, sign_parts
 from carejourney.questions.text import COMMA, SENTENCE_END, Lexicon, Word, normalise, stem
@@ -88,9 +88,13 @@ class _Sentence:
 
 
 def _sentences(words: list[Word], fillers: frozenset[str]) -> list[_Sentence]:
+    """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
+    joins it to its sentence as a comma."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
     pending: list[str] = []
-    for w in words:
+    for k, w in enumerate(words):
+        if w.raw == ":" and _opens_list(words, k):
+            w = replace(w, raw=COMMA)
         if w.raw in SENTENCE_END:
             out.append(([], []))
             pending = []
@@ -101,6 +105,16 @@ def _sentences(words: list[Word], fillers: frozenset[str]) -> list[_Sentence]:
             out[-1][1].append(tuple(pending))
             pending = []
     return [_Sentence(ws, before) for ws, before in out if ws]
+
+
+def _opens_list(words: list[Word], k: int) -> bool:
+    """Does a comma come after word k before the sentence ends?"""
+    for w in words[k + 1:]:
+        if w.raw == COMMA:
+            return True
+        if w.raw in SENTENCE_END:
+            return False
+    return False
 
 
 class _Language:
@@ -154,7 +168,9 @@ class _Language:
         self.linking_words = self._words(neg.linking_words)
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
+        self.join_words = self._words(neg.joins)
         self.list_words = self._words(neg.list_words)
+        self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
         self.window = neg.window
 
     def _read_flags(self, box: QuestionBox, lang: str) -> None:
@@ -169,6 +185,7 @@ class _Language:
             if t and lang in t.fever_words:
                 readings, fevers = t.reading_words.get(lang, []), t.fever_words[lang]
                 self.temperature.append((flag, self._plain(readings), self._plain(fevers)))
+        self.sign_parts = list(dict.fromkeys(p for _, _, parts in self.signs for p in parts))
 
     def _vocabulary(self) -> set[str]:
         """Every word the rules use: typos are corrected towards these."""
@@ -268,23 +285,74 @@ class _Language:
         """(NEGATED, HYPOTHETICAL or ASSERTED, where the cue starts): does a cue reach the span from before it?"""
         words = sentence.words
         j, counted = span[0] - 1, 0
+        in_list, item = False, 0  # past a comma or "and" of a list without "or": only a list opener reaches over it
         while j >= 0 and counted < self.window:
-            if words[j].raw == COMMA and not self._list_comma(j, span, sentence):
-                break
+            if words[j].raw == COMMA:
+                separates = not self._list_comma(j, span, sentence)
+            else:  # "and" separates items only inside a list
+                separates = self._separates(j, sentence) and (in_list or self._in_list_item(span, sentence))
+            if separates:
+                if not (in_list or self.list_openers and self._in_list_item(span, sentence)):
+                    break
+                in_list, item = True, 0
+                j -= 1
+                continue
             if j in covered:
                 j -= 1
                 continue
             if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
                 break
+            if in_list:
+                start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
+                if start is not None:
+                    return HYPOTHETICAL, start
+                item += 1
+                if item > self.list_item_words or self._says_clause(j, sentence):
+                    break
+                j -= 1
+                continue
             start = self._start_of_phrase_ending_at(self.cues, sentence, j)
             if start is not None and not self._inside_pseudo(sentence, j):
                 return NEGATED, start
             start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
+            if start is None and self._first_of_list(span, sentence):
+                start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
             if start is not None and not self._inside_pseudo(sentence, j):
                 return HYPOTHETICAL, start
             counted += 1
             j -= 1
         return ASSERTED, span[0]
+
+    def _first_of_list(self, span: Span, sentence: _Sentence) -> bool:
+        """Is the span the first item of a list, a comma ending it?"""
+        end = self._item_end(span[1], sentence)
+        return end < len(sentence.words) and self._list_item(span[0], end, sentence)
+
+    def _separates(self, k: int, sentence: _Sentence) -> bool:
+        """Does word k separate list items: a comma, or a join ("and") when the pathway has list openers?"""
+        return sentence.words[k].raw == COMMA or bool(self.list_openers) and sentence.words[k].stem in self.join_words
+
+    def _in_list_item(self, span: Span, sentence: _Sentence) -> bool:
+        """Is the span in a list item, between separators?"""
+        start = span[0]
+        while start > 0 and not self._separates(start - 1, sentence):
+            start -= 1
+        return self._list_item(start, self._item_end(span[1], sentence), sentence)
+
+    def _item_end(self, k: int, sentence: _Sentence) -> int:
+        """Where the separator after word k is (the sentence's length when none)."""
+        while k < len(sentence.words) and not self._separates(k, sentence):
+            k += 1
+        return k
+
+    def _list_item(self, a: int, b: int, sentence: _Sentence) -> bool:
+        """Are words a..b a list item: at most `list_item_words` words, none of which starts a clause ("infection",
+        "nerve damage"; not "my wound is red")?"""
+        return b - a <= self.list_item_words and not any(self._says_clause(k, sentence) for k in range(a, b))
+
+    def _says_clause(self, k: int, sentence: _Sentence) -> bool:
+        """Does word k start a clause, or follow a `definite` filler ("my wound"; "the legs" may be a list item)?"""
+        return sentence.words[k].stem in self.clause_starts or not self.definite.isdisjoint(sentence.before[k])
 
     def _list_comma(self, j: int, span: Span, sentence: _Sentence) -> bool:
         """Is the comma at j one of a list the span is in: "no bleeding, fever or numbness"?"""
@@ -343,11 +411,28 @@ class _Language:
                 people += self.all_spans(self.family, sentence)
             hit = self._marked_clauses(self.all_spans(self.past, sentence), sentence)
             hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
-            hit |= self._marked_clauses(people, sentence)  # someone else's, however recent: "my wife fainted yesterday"
+            hit |= self._carried_on(self._marked_clauses(people, sentence, spanned=True), sentence)  # someone else's, however recent
             sentence.memo["past"] = hit
         return hit
 
-    def _marked_clauses(self, markers: list[Span], sentence: _Sentence) -> set[int]:
+    def _carried_on(self, marked: set[int], sentence: _Sentence) -> set[int]:
+        """The marked clauses and each clause after one that opens with a back-reference: "my husband cut his
+        hand and it won't stop bleeding" is his, all of it."""
+        clauses = self.clauses(sentence)
+        starts = {c: self.words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        out = set(marked)
+        for c in sorted(starts):
+            if c - 1 in out and not self.back_references.isdisjoint(starts[c]):
+                out.add(c)
+        return out
+
+    def words_at(self, k: int, sentence: _Sentence) -> set[str]:
+        """Word k's stem and the fillers right before it."""
+        return {sentence.words[k].stem, *sentence.before[k]}
+
+    def _marked_clauses(self, markers: list[Span], sentence: _Sentence, spanned: bool = False) -> set[int]:
+        """The clauses the markers put in the past (see `_past_clauses`); with `spanned`, also every clause a
+        marker reaches into ("my husband just cut his hand": "just" is a scope break)."""
         clauses = self.clauses(sentence)
         hit: set[int] = set()
         for marker in markers:
@@ -361,6 +446,8 @@ class _Language:
             if self._stands_for_clauses_before(marker, sentence):
                 hit.update(range(clauses[marker[0]]))
             hit.add(clauses[marker[0]])
+            if spanned:
+                hit.update(c for c in clauses[marker[0]:marker[1]] if c >= 0)
         return hit
 
     def family_are_others(self, sentences: list[_Sentence]) -> bool:
@@ -419,11 +506,28 @@ class _Language:
                 if not said.isdisjoint(self.all_references) and not subject:  # "a fever and chills, but it all cleared up"
                     reach = 0  # (not "my leg went weak and the numbness is all gone now": that is the numbness)
                 elif reach == marker[0] or not said.isdisjoint(self.back_references):  # "..., but that wore off"
-                    while reach > 0 and clauses[reach - 1] < 0:
-                        reach -= 1
-                    reach = self._clause_start(clauses, reach)
+                    # back to the nearest clause that names a symptom: "numb for an hour, the nurse said it was
+                    # the local, and it was back to normal before I left"
+                    named = self.sign_words(sentence)
+                    end = reach
+                    reach = self._clause_before(clauses, reach)
+                    while reach > 0 and named.isdisjoint(range(reach, end)):
+                        reach = self._clause_before(clauses, reach)
                 hit.append((reach, *marker))
             sentence.memo["resolved"] = hit
+        return hit
+
+    def _clause_before(self, clauses: list[int], k: int) -> int:
+        """Where the clause before the one starting at k starts (0 when there is none)."""
+        while k > 0 and clauses[k - 1] < 0:
+            k -= 1
+        return self._clause_start(clauses, k)
+
+    def sign_words(self, sentence: _Sentence) -> set[int]:
+        """The words that are part of some sign."""
+        hit = sentence.memo.get("sign_words")
+        if hit is None:
+            hit = sentence.memo["sign_words"] = {k for a, b in self.all_spans(self.sign_parts, sentence) for k in range(a, b)}
         return hit
 
     def _asked_clauses(self, sentence: _Sentence) -> dict[int, int]:
