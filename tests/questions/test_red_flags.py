@@ -403,6 +403,26 @@ def test_double_negatives_and_hedges(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
 
 
+@pytest.mark.parametrize("text,urgent", [
+    # a checklist: "none" after a colon denies its item
+    ("Wound: clean. Fever: none. Bleeding: nil. Legs: normal. Can I go swimming yet?", False),
+    ("fever: none, chills: yes", True),
+    ("Bleeding: yes, it won't stop", True),
+    # a pet is someone else only as the one who is ill
+    ("my dog's got an infected paw with pus everywhere, can I move my follow-up?", False),
+    ("I tripped over my dog and now my leg is weak", True),
+    # not passing water, with a swollen belly or for hours
+    ("We noticed he hasn't passed any water since last night and his lower tummy is swollen and hard", True),
+    # a hypothetical goes on over "and" with the same subject, not over "and my ..."
+    ("could mild damage a nerve and leave my dad's leg weak?", False),
+    ("what to do if it gets worse and my foot is dragging", True),
+    # in the clinic, dealt with there
+    ("During the procedure I felt faint and my blood pressure dropped, should I mention it at my follow-up?", False),
+])
+def test_checklists_pets_and_what_happened_in_the_clinic(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
 def test_a_star_alone_stands_for_any_one_word():
     from carejourney.pathways.question_box import phrase_problem
 

@@ -140,6 +140,9 @@ class Negation(Model):
     scope_breaks: Phrases = []
     #: Words that end a list: "or", "nor".
     list_words: Phrases = []
+    #: Words that, after a colon and ending their item, deny what comes before the colon: "Fever: none.",
+    #: "Bleeding: nil, legs: normal".
+    denied_after: Phrases = []
     #: Words that make every item of the list after them hypothetical, "or" or not: "the form lists infection,
     #: bleeding, nerve damage", "risks like: dural tear, infection". The items must be short (`list_item_words`):
     #: "the risks, I have a fever now" is not a list.

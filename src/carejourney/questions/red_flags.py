@@ -87,16 +87,28 @@ class _Sentence:
         self.memo: dict = {}
 
 
-def _sentences(words: list[Word], fillers: frozenset[str]) -> list[_Sentence]:
+def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozenset[str] = frozenset()) -> list[_Sentence]:
     """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
-    joins it to its sentence as a comma."""
+    joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.") denies
+    the item before it (`Negation.denied_after`): its words are noted in the sentence's memo as "denied"."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
+    denied: list[set[int]] = [set()]
     pending: list[str] = []
+    skip = -1
     for k, w in enumerate(words):
+        if k == skip:
+            continue
+        if w.raw == ":" and _denies_item(words, k, denied_after):
+            item = out[-1][0]
+            start = max((i + 1 for i, x in enumerate(item) if x.raw == COMMA), default=0)
+            denied[-1].update(range(start, len(item)))
+            skip = k + 1
+            continue
         if w.raw == ":" and _opens_list(words, k):
             w = replace(w, raw=COMMA)
         if w.raw in SENTENCE_END:
             out.append(([], []))
+            denied.append(set())
             pending = []
         elif w.stem in fillers:
             pending.append(w.stem)
@@ -104,7 +116,18 @@ def _sentences(words: list[Word], fillers: frozenset[str]) -> list[_Sentence]:
             out[-1][0].append(w)
             out[-1][1].append(tuple(pending))
             pending = []
-    return [_Sentence(ws, before) for ws, before in out if ws]
+    sentences = []
+    for (ws, before), no in zip(out, denied):
+        if ws:
+            sentences.append(_Sentence(ws, before))
+            sentences[-1].memo["denied"] = no
+    return sentences
+
+
+def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:
+    """Is the colon at k followed by a denial that ends its item: "Fever: none." / "Fever: nil, ..."?"""
+    return (k + 1 < len(words) and words[k + 1].stem in denied_after
+            and (k + 2 == len(words) or words[k + 2].raw in SENTENCE_END or words[k + 2].raw == COMMA))
 
 
 def _opens_list(words: list[Word], k: int) -> bool:
@@ -170,6 +193,7 @@ class _Language:
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
         self.join_words = self._words(neg.joins)
         self.list_words = self._words(neg.list_words)
+        self.denied_after = self._words(neg.denied_after)
         self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
         self.window = neg.window
 
@@ -286,6 +310,7 @@ class _Language:
         words = sentence.words
         j, counted = span[0] - 1, 0
         in_list, item = False, 0  # past a comma or "and" of a list without "or": only a list opener reaches over it
+        joined = False  # past an "and" that goes on with a verb: only a hypothetical cue reaches over it
         while j >= 0 and counted < self.window:
             if words[j].raw == COMMA:
                 separates = not self._list_comma(j, span, sentence)
@@ -301,7 +326,11 @@ class _Language:
                 j -= 1
                 continue
             if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
-                break
+                if joined or in_list or not self._joins_a_verb(j, sentence):
+                    break
+                joined = True  # "could it damage a nerve and leave my leg weak?"
+                j -= 1
+                continue
             if in_list:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
                 if start is not None:
@@ -313,6 +342,8 @@ class _Language:
                 continue
             start = self._start_of_phrase_ending_at(self.cues, sentence, j)
             if start is not None and not self._inside_pseudo(sentence, j):
+                if joined:
+                    break  # "no fever and bleeding through": a denial does not reach over "and"
                 return NEGATED, start
             start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
             if start is None and self._first_of_list(span, sentence):
@@ -322,6 +353,10 @@ class _Language:
             counted += 1
             j -= 1
         return ASSERTED, span[0]
+
+    def _joins_a_verb(self, j: int, sentence: _Sentence) -> bool:
+        """Is word j a join ("and") whose next word goes on with the same subject ("and leave", not "and my")?"""
+        return sentence.words[j].stem in self.join_words and not self._starts_clause(j + 1, sentence)
 
     def _first_of_list(self, span: Span, sentence: _Sentence) -> bool:
         """Is the span the first item of a list, a comma ending it?"""
@@ -553,7 +588,7 @@ class _Language:
     def status(self, span: Span, sentence: _Sentence, covered: set[int], event: bool = False) -> int:
         """NEGATED, PAST, HYPOTHETICAL or ASSERTED: what the message says about this mention (of an event or not)."""
         before, cue = self.cue_before(span, sentence, covered)
-        if before == NEGATED:
+        if before == NEGATED or not sentence.memo["denied"].isdisjoint(range(*span)):
             return NEGATED
         clauses = self.clauses(sentence)
         a, b = span
@@ -656,7 +691,7 @@ class RedFlagDetector:
     def analyse(self, text: str, language: str) -> Analysis:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
-        sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers)
+        sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after)
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
