@@ -423,6 +423,18 @@ def test_checklists_pets_and_what_happened_in_the_clinic(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
 
 
+@pytest.mark.parametrize("text,urgent", [
+    ("In the novel I'm reading the main character loses control of his bladder after a fall. Can that happen?", False),
+    ("my grandson says his hamster's back legs are weak, anyway when can I lift him up again?", False),
+    ("a mild headache from skipping coffee, the same whether I'm sitting, standing or lying down", False),
+    ("I've got a stiff neck from sleeping at a funny angle, no fever", False),
+    ("Also, blood keeps running from my cut even though my wife has been pressing on it since dinner", True),
+    ("the spot on my back has gotten really red and puffy and warm since Sunday, probably nothing", True),
+])
+def test_stories_animals_and_plain_descriptions(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
 def test_a_star_alone_stands_for_any_one_word():
     from carejourney.pathways.question_box import phrase_problem
 

@@ -446,7 +446,7 @@ class _Language:
                 people += self.all_spans(self.family, sentence)
             hit = self._marked_clauses(self.all_spans(self.past, sentence), sentence)
             hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
-            hit |= self._carried_on(self._marked_clauses(people, sentence, spanned=True), sentence)  # someone else's, however recent
+            hit |= self._carried_on(self._marked_clauses(people, sentence, people=True), sentence)  # someone else's, however recent
             sentence.memo["past"] = hit
         return hit
 
@@ -465,14 +465,15 @@ class _Language:
         """Word k's stem and the fillers right before it."""
         return {sentence.words[k].stem, *sentence.before[k]}
 
-    def _marked_clauses(self, markers: list[Span], sentence: _Sentence, spanned: bool = False) -> set[int]:
-        """The clauses the markers put in the past (see `_past_clauses`); with `spanned`, also every clause a
-        marker reaches into ("my husband just cut his hand": "just" is a scope break)."""
+    def _marked_clauses(self, markers: list[Span], sentence: _Sentence, people: bool = False) -> set[int]:
+        """The clauses the markers put in the past (see `_past_clauses`). Markers of other `people` also mark
+        every clause they reach into ("my husband just cut his hand": "just" is a scope break), and a return
+        ("again") does not undo them: it is still theirs."""
         clauses = self.clauses(sentence)
         hit: set[int] = set()
         for marker in markers:
             if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
-                    or self._undone(marker, sentence):
+                    or not people and self._undone(marker, sentence):
                 continue  # "since last year", "never used to", "last year and again today"
             if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
                 before = [c for c in clauses[:marker[0]] if c >= 0]
@@ -481,7 +482,7 @@ class _Language:
             if self._stands_for_clauses_before(marker, sentence):
                 hit.update(range(clauses[marker[0]]))
             hit.add(clauses[marker[0]])
-            if spanned:
+            if people:
                 hit.update(c for c in clauses[marker[0]:marker[1]] if c >= 0)
         return hit
 
