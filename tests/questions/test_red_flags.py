@@ -435,6 +435,22 @@ def test_stories_animals_and_plain_descriptions(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
 
 
+@pytest.mark.parametrize("text,urgent", [
+    # a sentence that opens with "it" goes on from the one before
+    ("This headache is nothing like my usual migraines. It's terrible when I stand up.", True),
+    ("The numbness is different from my usual. It's in my bottom and between my legs since today.", True),
+    ("There is a small bruise beside the plaster. It is turning yellow now.", False),
+    # asking whether to wait is no hypothetical
+    ("Is it OK to wait until Monday to mention that my foot has been dragging since Saturday?", True),
+    # a list that ends in "or" after a denial, items of more than one word
+    ("Resident is 1 week post MILD. Denies headache, chest pain or shortness of breath.", False),
+    ("If the wound ever gets red and smelly I'll send you a photo, is that ok?", False),
+    ("The wound has been bleeding since lunch and pressing on it isn't stopping it", True),
+])
+def test_sentences_that_go_on_and_longer_lists(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
+
+
 def test_a_star_alone_stands_for_any_one_word():
     from carejourney.pathways.question_box import phrase_problem
 

@@ -9,13 +9,19 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
 - a negation or hypothetical cue reaches forward a few words, through lists ("no redness, swelling or
   pus"), and stops at a comma, a sentence end or a scope break ("no fever, just sore"); a question cue does not
   hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?");
+- a hypothetical cue also reaches over "and" that goes on with the same subject ("could it damage a nerve and
+  leave my leg weak?"); a list opener ("the form lists", "risks:") over every short item of its list, "or"
+  or not ("infection, bleeding, nerve damage"), but not over an item that says a clause ("my wound is red");
+- a checklist's "none" after a colon denies its item ("Fever: none.");
 - a hypothetical_after word reaches back over a clause that starts a question ("is leg weakness a risk?");
 - a past marker ("last year", "years ago"), another cause ("from the menopause") or another person ("my
   neighbour"; "my husband has" when the patient writes, not a carer) puts the symptoms of its clause in the
-  past, unless they return ("... and again today") or the clause says now ("today");
+  past; a past marker not when they return ("... and again today") or the clause says now ("today"); another
+  person's symptoms stay theirs, also in the next clause when it opens with "it" or "he" ("my husband cut
+  his hand and it won't stop");
 - a resolved marker ("went away", "cleared up") closes the symptoms before it in its clause; after a
-  back-reference, or opening its clause, also those of the clause before ("numb, but that wore off"),
-  and after "all" everything before; not when it is negated ("hasn't gone away"), undone ("went away but
+  back-reference, or opening its clause, also those of the nearest clause before that names a symptom
+  ("numb, but that wore off"), and after "all" everything before; not when it is negated ("hasn't gone away"), undone ("went away but
   came back"), or the sign names an event ("passed out, fine now": a faint that is over still counts);
 - a body part in a past clause counts again when "it" takes it up after a contrast ("my leg was fine
   before the op, but now it's weak");
@@ -122,6 +128,23 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
             sentences.append(_Sentence(ws, before))
             sentences[-1].memo["denied"] = no
     return sentences
+
+
+def _taken_on(sentences: list[_Sentence], back_references: frozenset[str]) -> list[_Sentence]:
+    """Join a sentence that opens with a back-reference to the one before, as a clause after a comma: "This
+    headache is new. It's terrible when I stand up." says the headache is worse standing."""
+    out: list[_Sentence] = []
+    for sentence in sentences:
+        if out and not back_references.isdisjoint({sentence.words[0].stem, *sentence.before[0]}):
+            last = out[-1]
+            comma = Word(COMMA, COMMA, last.words[-1].end, last.words[-1].end)
+            offset = len(last.words) + 1
+            joined = _Sentence([*last.words, comma, *sentence.words], [*last.before, (), *sentence.before])
+            joined.memo["denied"] = last.memo["denied"] | {k + offset for k in sentence.memo["denied"]}
+            out[-1] = joined
+        else:
+            out.append(sentence)
+    return out
 
 
 def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:
@@ -314,6 +337,9 @@ class _Language:
         while j >= 0 and counted < self.window:
             if words[j].raw == COMMA:
                 separates = not self._list_comma(j, span, sentence)
+                if not separates:  # a comma of a list that ends in "or" is not a word to count
+                    j -= 1
+                    continue
             else:  # "and" separates items only inside a list
                 separates = self._separates(j, sentence) and (in_list or self._in_list_item(span, sentence))
             if separates:
@@ -331,13 +357,18 @@ class _Language:
                 joined = True  # "could it damage a nerve and leave my leg weak?"
                 j -= 1
                 continue
-            if in_list:
+            if in_list:  # a list opener or another hypothetical cue ("if the wound gets red and smelly")
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
+                if start is None and not self._inside_pseudo(sentence, j):
+                    start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
                 if start is not None:
                     return HYPOTHETICAL, start
                 item += 1
-                if item > self.list_item_words or self._says_clause(j, sentence):
+                if item > self.list_item_words:
                     break
+                if self._says_clause(j, sentence):  # the clause the list is in: "if the wound gets red and smelly"
+                    in_list, joined = False, True
+                    continue
                 j -= 1
                 continue
             start = self._start_of_phrase_ending_at(self.cues, sentence, j)
@@ -390,12 +421,15 @@ class _Language:
         return sentence.words[k].stem in self.clause_starts or not self.definite.isdisjoint(sentence.before[k])
 
     def _list_comma(self, j: int, span: Span, sentence: _Sentence) -> bool:
-        """Is the comma at j one of a list the span is in: "no bleeding, fever or numbness"?"""
+        """Is the comma at j one of a list that ends in "or" after it: "no bleeding, fever or numbness", "denies
+        headache, chest pain or shortness of breath" (an item before the "or", not a clause: "my leg is weak or")?"""
         words = sentence.words
-        between = [w.stem for w in words[j + 1:span[0]]]
-        if not between:  # ", fever or ...": the span is an item followed by the list's end
-            return span[1] < len(words) and words[span[1]].stem in self.list_words
-        return len(between) == 2 and between[1] in self.list_words  # ", fever or numbness"
+        for k in range(j + 1, min(len(words), j + 2 + self.list_item_words)):
+            if words[k].raw == COMMA:
+                return False
+            if words[k].stem in self.list_words:
+                return k > j + 1 and self._list_item(j + 1, k, sentence)
+        return False
 
     # --- clauses: past, resolved and questions ----------------------------------------------
 
@@ -454,14 +488,14 @@ class _Language:
         """The marked clauses and each clause after one that opens with a back-reference: "my husband cut his
         hand and it won't stop bleeding" is his, all of it."""
         clauses = self.clauses(sentence)
-        starts = {c: self.words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
         out = set(marked)
         for c in sorted(starts):
             if c - 1 in out and not self.back_references.isdisjoint(starts[c]):
                 out.add(c)
         return out
 
-    def words_at(self, k: int, sentence: _Sentence) -> set[str]:
+    def _words_at(self, k: int, sentence: _Sentence) -> set[str]:
         """Word k's stem and the fillers right before it."""
         return {sentence.words[k].stem, *sentence.before[k]}
 
@@ -692,7 +726,8 @@ class RedFlagDetector:
     def analyse(self, text: str, language: str) -> Analysis:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
-        sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after)
+        sentences = _taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after),
+                              L.back_references)
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
