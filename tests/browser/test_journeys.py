@@ -14,8 +14,21 @@ from world import PASSWORD, code
 
 
 def assert_accessible(page) -> None:
-    """axe-core on the page as it stands: no serious or critical violation."""
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    """axe-core on the page once it has loaded: no serious or critical violation.
+
+    A click on a link returns before the next page arrives; axe run mid-navigation finds no document,
+    so it runs again once the new page has loaded.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            break
+        except Error:
+            if attempt == 2:
+                raise
     bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
            for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, f"{page.url}: {bad}"

@@ -440,6 +440,7 @@ def test_stories_animals_and_plain_descriptions(engine, text, urgent):
     ("This headache is nothing like my usual migraines. It's terrible when I stand up.", True),
     ("The numbness is different from my usual. It's in my bottom and between my legs since today.", True),
     ("There is a small bruise beside the plaster. It is turning yellow now.", False),
+    ("I get tension headaches now and then. But this one is terrible when I stand, eases when I lie down.", True),
     # asking whether to wait is no hypothetical
     ("Is it OK to wait until Monday to mention that my foot has been dragging since Saturday?", True),
     # a list that ends in "or" after a denial, items of more than one word

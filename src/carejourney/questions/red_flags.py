@@ -130,12 +130,14 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
     return sentences
 
 
-def _taken_on(sentences: list[_Sentence], back_references: frozenset[str]) -> list[_Sentence]:
-    """Join a sentence that opens with a back-reference to the one before, as a clause after a comma: "This
-    headache is new. It's terrible when I stand up." says the headache is worse standing."""
+def _taken_on(sentences: list[_Sentence], back_references: frozenset[str], links: frozenset[str]) -> list[_Sentence]:
+    """Join a sentence that opens with a back-reference, after a link word or not ("but this one"), to the one
+    before, as a clause after a comma: "This headache is new. It's terrible when I stand up." says the headache
+    is worse standing."""
     out: list[_Sentence] = []
     for sentence in sentences:
-        if out and not back_references.isdisjoint({sentence.words[0].stem, *sentence.before[0]}):
+        first = 1 if sentence.words[0].stem in links and len(sentence.words) > 1 else 0
+        if out and not back_references.isdisjoint({sentence.words[first].stem, *sentence.before[first]}):
             last = out[-1]
             comma = Word(COMMA, COMMA, last.words[-1].end, last.words[-1].end)
             offset = len(last.words) + 1
@@ -215,6 +217,7 @@ class _Language:
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
         self.join_words = self._words(neg.joins)
+        self.contrast_words = self._words(neg.contrasts)
         self.list_words = self._words(neg.list_words)
         self.denied_after = self._words(neg.denied_after)
         self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
@@ -727,7 +730,7 @@ class RedFlagDetector:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
         sentences = _taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after),
-                              L.back_references)
+                              L.back_references, L.contrast_words | L.join_words)
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
