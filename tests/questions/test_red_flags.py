@@ -317,8 +317,12 @@ def test_clauses_joined_by_and_and_markers_that_stand_for_a_clause(engine, text,
     ("My husband cut his hand and I can't pee since this morning, can my son drive me to my appointment?", True),
     # pets, and stories on television or online
     ("my dog is dragging his back leg, anyway when is my follow up", False),
-    ("I saw on a TV show a woman lost control of her bowels after back surgery, can that happen?", False),
-    ("heard on the radio that a fever after any operation is dangerous, is that right?", False),
+    ("On a TV show a woman lost control of her bowels after back surgery, can that happen?", False),
+    # but not the writer's own clause, nor a story without another person in it
+    ("I was watching something on TV and collapsed", True),
+    ("Listening to something on the radio and couldn't breathe", True),
+    ("My friend changed the dressing and it's full of pus", True),
+    ("My friend is here with me. She says my leg is dragging.", True),
 ])
 def test_whose_symptom_it_is(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
@@ -370,7 +374,12 @@ def test_lists_and_readings(engine, text, urgent):
     ("the leaflet lists risks: infection, bleeding, nerve damage. how common are they?", False),
     ("what's the complication profile like - dural tear, haematoma, infection", False),
     ("consent form: 'I may experience increased pain, leg weakness, or foot drop.' do I sign it before?", False),
-    ("possible complications: bleeding, infection, numbness, bladder or bowel problems, paralysis", False),
+    ("potential complications: bleeding, infection, numbness, bladder or bowel problems, paralysis", False),
+    # the writer's own list is no document's
+    ("Listed below are my symptoms: leg weakness, numb groin, fever 38.5", True),
+    ("My side effects include fever, chills and pus from the wound", True),
+    ("I was warned about this, leg weak and foot dragging", True),
+    ("In case it helps, temp 38.9, chills, wound oozing pus", True),
     ("the sheet lists severe pain and uncontrolled bleeding as rare risks", False),  # "and" separates items too
     ("risks include infection, bleeding and weakness in the legs", False),
     ("the leaflet mentions infection and my wound is red", True),
@@ -413,9 +422,13 @@ def test_double_negatives_and_hedges(engine, text, urgent):
     ("I tripped over my dog and now my leg is weak", True),
     # not passing water, with a swollen belly or for hours
     ("We noticed he hasn't passed any water since last night and his lower tummy is swollen and hard", True),
-    # a hypothetical goes on over "and" with the same subject, not over "and my ..."
-    ("could mild damage a nerve and leave my dad's leg weak?", False),
+    # a hypothetical does not reach over "and"
+    ("The nurse said I might get a headache and fainted on the stairs", True),
     ("what to do if it gets worse and my foot is dragging", True),
+    # a checklist's "none" denies a short label, not a question or a clause
+    ("My temp is 38.8: normal?", True),
+    ("Left leg gone weak since lunch and bladder: none", True),
+    ("Fever: none\nLeg weakness: yes, since this morning", True),
     # in the clinic, dealt with there
     ("During the procedure I felt faint and my blood pressure dropped, should I mention it at my follow-up?", False),
 ])
@@ -424,8 +437,8 @@ def test_checklists_pets_and_what_happened_in_the_clinic(engine, text, urgent):
 
 
 @pytest.mark.parametrize("text,urgent", [
-    ("In the novel I'm reading the main character loses control of his bladder after a fall. Can that happen?", False),
-    ("my grandson says his hamster's back legs are weak, anyway when can I lift him up again?", False),
+    ("In the novel the main character loses control of his bladder after a fall. Can that happen?", False),
+    ("his hamster's back legs are weak, anyway when can I lift my grandson up again?", False),
     ("a mild headache from skipping coffee, the same whether I'm sitting, standing or lying down", False),
     ("I've got a stiff neck from sleeping at a funny angle, no fever", False),
     ("Also, blood keeps running from my cut even though my wife has been pressing on it since dinner", True),
@@ -445,7 +458,8 @@ def test_stories_animals_and_plain_descriptions(engine, text, urgent):
     ("Is it OK to wait until Monday to mention that my foot has been dragging since Saturday?", True),
     # a list that ends in "or" after a denial, items of more than one word
     ("Resident is 1 week post MILD. Denies headache, chest pain or shortness of breath.", False),
-    ("If the wound ever gets red and smelly I'll send you a photo, is that ok?", False),
+    ("Fever of 39.1 and shivering, the dog was sick earlier but it's fine now", True),
+    ("Can't pee since this morning, my appointment got moved but it's fine now", True),
     ("The wound has been bleeding since lunch and pressing on it isn't stopping it", True),
 ])
 def test_sentences_that_go_on_and_longer_lists(engine, text, urgent):

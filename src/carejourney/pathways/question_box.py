@@ -104,11 +104,20 @@ class Negation(Model):
     #: People other than the patient (or the one a carer writes for), who make the symptoms of their clause not
     #: the patient's, like `past`: "my neighbour had an infection after his", "a friend at the club".
     other_people: Phrases = []
+    #: Stories someone tells (television, a book, online): like `other_people`, but only in a clause that also
+    #: names a `third_person` ("on a TV show a woman collapsed", not "listening to the radio and couldn't breathe").
+    stories: Phrases = []
+    #: Words for a third person ("she", "his", "a woman"). Another person's clause goes on into the next one that
+    #: opens with "it" only when it names one ("my husband cut his hand and it won't stop bleeding").
+    third_person: Phrases = []
     #: The writer's family as the one a symptom happens to: "my husband has", "his knee". They are the patient
     #: when a carer writes, so they count as `other_people` only when the message says the writer is the patient
     #: (`patient_writes`) and not that a carer writes (`carer_writes`): "my husband has a fever, can I still
     #: come in for my procedure?" is not urgent; "my husband has a fever since his procedure" is. May use `{term}`.
     family: list[str] = []
+    #: The writer speaking of themself ("I", "my", "me"): a clause with one of these, besides another person's
+    #: marker, is the writer's own ("my friend drove me home and it started bleeding"), not that person's.
+    writer: Phrases = []
     #: The writer is the one having the procedure: "my procedure", "can I still come in", "driving me home".
     patient_writes: Phrases = []
     #: The writer cares for the one having it: "his procedure", "her follow up".

@@ -9,9 +9,8 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
 - a negation or hypothetical cue reaches forward a few words, through lists ("no redness, swelling or
   pus"), and stops at a comma, a sentence end or a scope break ("no fever, just sore"); a question cue does not
   hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?");
-- a hypothetical cue also reaches over "and" that goes on with the same subject ("could it damage a nerve and
-  leave my leg weak?"); a list opener ("the form lists", "risks:") over every short item of its list, "or"
-  or not ("infection, bleeding, nerve damage"), but not over an item that says a clause ("my wound is red");
+- a list opener ("the form lists", "risks:") reaches over every short item of its list, "or" or not
+  ("infection, bleeding, nerve damage"), but not over an item that says a clause ("my wound is red");
 - a checklist's "none" after a colon denies its item ("Fever: none.");
 - a hypothetical_after word reaches back over a clause that starts a question ("is leg weakness a risk?");
 - a past marker ("last year", "years ago"), another cause ("from the menopause") or another person ("my
@@ -93,10 +92,12 @@ class _Sentence:
         self.memo: dict = {}
 
 
-def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozenset[str] = frozenset()) -> list[_Sentence]:
+def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozenset[str] = frozenset(),
+               clause_words: frozenset[str] = frozenset()) -> list[_Sentence]:
     """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
-    joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.") denies
-    the item before it (`Negation.denied_after`): its words are noted in the sentence's memo as "denied"."""
+    joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.", not
+    "none?") denies a short label before it (`Negation.denied_after`; up to three words since the last comma,
+    no number, no `clause_words`): its words are noted in the sentence's memo as "denied"."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
     denied: list[set[int]] = [set()]
     pending: list[str] = []
@@ -107,9 +108,11 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
         if w.raw == ":" and _denies_item(words, k, denied_after):
             item = out[-1][0]
             start = max((i + 1 for i, x in enumerate(item) if x.raw == COMMA), default=0)
-            denied[-1].update(range(start, len(item)))
-            skip = k + 1
-            continue
+            label = item[start:]
+            if 0 < len(label) <= 3 and not any(x.stem in clause_words or not x.stem.isalpha() for x in label):
+                denied[-1].update(range(start, len(item)))
+                skip = k + 1
+                continue
         if w.raw == ":" and _opens_list(words, k):
             w = replace(w, raw=COMMA)
         if w.raw in SENTENCE_END:
@@ -130,29 +133,11 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
     return sentences
 
 
-def _taken_on(sentences: list[_Sentence], back_references: frozenset[str], links: frozenset[str]) -> list[_Sentence]:
-    """Join a sentence that opens with a back-reference, after a link word or not ("but this one"), to the one
-    before, as a clause after a comma: "This headache is new. It's terrible when I stand up." says the headache
-    is worse standing."""
-    out: list[_Sentence] = []
-    for sentence in sentences:
-        first = 1 if sentence.words[0].stem in links and len(sentence.words) > 1 else 0
-        if out and not back_references.isdisjoint({sentence.words[first].stem, *sentence.before[first]}):
-            last = out[-1]
-            comma = Word(COMMA, COMMA, last.words[-1].end, last.words[-1].end)
-            offset = len(last.words) + 1
-            joined = _Sentence([*last.words, comma, *sentence.words], [*last.before, (), *sentence.before])
-            joined.memo["denied"] = last.memo["denied"] | {k + offset for k in sentence.memo["denied"]}
-            out[-1] = joined
-        else:
-            out.append(sentence)
-    return out
-
-
 def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:
     """Is the colon at k followed by a denial that ends its item: "Fever: none." / "Fever: nil, ..."?"""
     return (k + 1 < len(words) and words[k + 1].stem in denied_after
-            and (k + 2 == len(words) or words[k + 2].raw in SENTENCE_END or words[k + 2].raw == COMMA))
+            and (k + 2 == len(words) or words[k + 2].raw in SENTENCE_END and words[k + 2].raw != "?"
+                 or words[k + 2].raw == COMMA))
 
 
 def _opens_list(words: list[Word], k: int) -> bool:
@@ -217,6 +202,8 @@ class _Language:
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
         self.join_words = self._words(neg.joins)
+        self.writer = self._words(neg.writer)
+        self.stories, self.third_person = self._strict(neg.stories), self._words(neg.third_person)
         self.contrast_words = self._words(neg.contrasts)
         self.list_words = self._words(neg.list_words)
         self.denied_after = self._words(neg.denied_after)
@@ -332,11 +319,14 @@ class _Language:
         return j in hit
 
     def cue_before(self, span: Span, sentence: _Sentence, covered: set[int]) -> tuple[int, int]:
-        """(NEGATED, HYPOTHETICAL or ASSERTED, where the cue starts): does a cue reach the span from before it?"""
+        """(NEGATED, HYPOTHETICAL or ASSERTED, where the cue starts): does a cue reach the span from before it?
+
+        Over the commas (and "and") of a list of short items, only a list opener reaches; the walk over a list
+        is bounded too (`list_item_words` per item, four items), so a long message costs no more per mention.
+        """
         words = sentence.words
         j, counted = span[0] - 1, 0
-        in_list, item = False, 0  # past a comma or "and" of a list without "or": only a list opener reaches over it
-        joined = False  # past an "and" that goes on with a verb: only a hypothetical cue reaches over it
+        in_list, item, items = False, 0, 0  # past a separator of a list without "or": only a list opener reaches
         while j >= 0 and counted < self.window:
             if words[j].raw == COMMA:
                 separates = not self._list_comma(j, span, sentence)
@@ -346,51 +336,66 @@ class _Language:
             else:  # "and" separates items only inside a list
                 separates = self._separates(j, sentence) and (in_list or self._in_list_item(span, sentence))
             if separates:
-                if not (in_list or self.list_openers and self._in_list_item(span, sentence)):
+                if not (in_list or self.list_openers and self._in_list_item(span, sentence)) or items >= 4:
                     break
-                in_list, item = True, 0
+                in_list, item, items = True, 0, items + 1
                 j -= 1
                 continue
             if j in covered:
                 j -= 1
                 continue
             if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
-                if joined or in_list or not self._joins_a_verb(j, sentence):
-                    break
-                joined = True  # "could it damage a nerve and leave my leg weak?"
-                j -= 1
-                continue
-            if in_list:  # a list opener or another hypothetical cue ("if the wound gets red and smelly")
+                break
+            if in_list:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
-                if start is None and not self._inside_pseudo(sentence, j):
-                    start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
                 if start is not None:
                     return HYPOTHETICAL, start
                 item += 1
-                if item > self.list_item_words:
+                if item > self.list_item_words or self._says_clause(j, sentence):
                     break
-                if self._says_clause(j, sentence):  # the clause the list is in: "if the wound gets red and smelly"
-                    in_list, joined = False, True
-                    continue
                 j -= 1
                 continue
             start = self._start_of_phrase_ending_at(self.cues, sentence, j)
             if start is not None and not self._inside_pseudo(sentence, j):
-                if joined:
-                    break  # "no fever and bleeding through": a denial does not reach over "and"
                 return NEGATED, start
             start = self._start_of_phrase_ending_at(self.hypothetical, sentence, j)
-            if start is None and self._first_of_list(span, sentence):
+            if start is None:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
+                if start is not None and not self._first_of_list(span, sentence):
+                    start = None
             if start is not None and not self._inside_pseudo(sentence, j):
                 return HYPOTHETICAL, start
             counted += 1
             j -= 1
         return ASSERTED, span[0]
 
-    def _joins_a_verb(self, j: int, sentence: _Sentence) -> bool:
-        """Is word j a join ("and") whose next word goes on with the same subject ("and leave", not "and my")?"""
-        return sentence.words[j].stem in self.join_words and not self._starts_clause(j + 1, sentence)
+    def taken_on(self, sentences: list[_Sentence]) -> list[_Sentence]:
+        """Join a sentence that opens with a back-reference, after a link word or not ("but this one"), to the one
+        before, as a clause after a comma: "This headache is new. It's terrible when I stand up." says the
+        headache is worse standing. Not a reading after a sentence with a hypothetical cue ("... if my temp goes
+        over 38. It's 38.9 now.": the reading would take the cue's temperature), nor before a time ("This
+        morning ...")."""
+        links = self.contrast_words | self.join_words
+        out: list[_Sentence] = []
+        for sentence in sentences:
+            first = 1 if sentence.words[0].stem in links and len(sentence.words) > 1 else 0
+            if out and not self.back_references.isdisjoint(self._words_at(first, sentence)) \
+                    and self._joinable(out[-1], sentence, first):
+                last = out[-1]
+                comma = Word(COMMA, COMMA, last.words[-1].end, last.words[-1].end)
+                offset = len(last.words) + 1
+                joined = _Sentence([*last.words, comma, *sentence.words], [*last.before, (), *sentence.before])
+                joined.memo["denied"] = last.memo["denied"] | {k + offset for k in sentence.memo["denied"]}
+                out[-1] = joined
+            else:
+                out.append(sentence)
+        return out
+
+    def _joinable(self, last: _Sentence, sentence: _Sentence, first: int) -> bool:
+        if any(a == first for a, _ in self.all_spans(self.recent, sentence)):
+            return False
+        reading = any(not w.stem.isalpha() for w in sentence.words)
+        return not (reading and any(not self._inside_pseudo(last, a) for a, _ in self.all_spans(self.hypothetical, last)))
 
     def _first_of_list(self, span: Span, sentence: _Sentence) -> bool:
         """Is the span the first item of a list, a comma ending it?"""
@@ -478,40 +483,66 @@ class _Language:
         hit = sentence.memo.get("past")
         if hit is None:
             clauses = self.clauses(sentence)
-            people = self.all_spans(self.other_people, sentence)
-            if sentence.memo.get("family_are_others"):
-                people += self.all_spans(self.family, sentence)
+            others = self.all_spans(self.other_people, sentence)
+            others += [m for m in self.all_spans(self.stories, sentence) if self._names_a_third_person(m, sentence)]
+            family = self.all_spans(self.family, sentence) if sentence.memo.get("family_are_others") else []
             hit = self._marked_clauses(self.all_spans(self.past, sentence), sentence)
             hit -= {clauses[a] for a, _ in self.all_spans(self.recent, sentence)}  # "... months ago and can't pee today"
-            hit |= self._carried_on(self._marked_clauses(people, sentence, people=True), sentence)  # someone else's, however recent
+            theirs = self._marked_clauses(others + family, sentence, people=True, family=family)
+            hit |= self._carried_on(theirs, others + family, sentence)  # someone else's, however recent
             sentence.memo["past"] = hit
         return hit
 
-    def _carried_on(self, marked: set[int], sentence: _Sentence) -> set[int]:
-        """The marked clauses and each clause after one that opens with a back-reference: "my husband cut his
-        hand and it won't stop bleeding" is his, all of it."""
+    def _carried_on(self, marked: set[int], markers: list[Span], sentence: _Sentence) -> set[int]:
+        """The marked clauses and each clause after one that opens with a back-reference, when the marked one names
+        a third person: "my husband cut his hand and it won't stop bleeding" is his, all of it; not "my friend
+        changed the dressing and it's full of pus", nor when either clause speaks of the writer ("my friend drove
+        me home and it started bleeding", "... she says my leg is dragging")."""
         clauses = self.clauses(sentence)
         starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        in_markers = {k for a, b in markers for k in range(a, b)}
+        writer = {clauses[k] for k in range(len(clauses)) if k not in in_markers
+                  and not self.writer.isdisjoint(self._words_at(k, sentence))}
+        third = {clauses[k] for k in range(len(clauses)) if k not in in_markers
+                 and not self.third_person.isdisjoint(self._words_at(k, sentence))}
         out = set(marked)
         for c in sorted(starts):
-            if c - 1 in out and not self.back_references.isdisjoint(starts[c]):
+            if c - 1 in out and c - 1 in third and not self.back_references.isdisjoint(starts[c]) \
+                    and writer.isdisjoint({c - 1, c}):
                 out.add(c)
         return out
+
+    def _names_a_third_person(self, marker: Span, sentence: _Sentence) -> bool:
+        clauses = self.clauses(sentence)
+        return any(clauses[k] == clauses[marker[0]] and not self.third_person.isdisjoint(self._words_at(k, sentence))
+                   for k in range(len(clauses)) if not marker[0] <= k < marker[1])
+
+    def _writer_as_subject(self, marker: Span, sentence: _Sentence) -> bool:
+        """Does the marker's clause, outside it, speak of the writer as one who starts a clause ("I", "my")?"""
+        clauses = self.clauses(sentence)
+        own = self.writer & self.clause_starts
+        return any(clauses[k] == clauses[marker[0]] and not own.isdisjoint(self._words_at(k, sentence))
+                   for k in range(len(clauses)) if not marker[0] <= k < marker[1])
 
     def _words_at(self, k: int, sentence: _Sentence) -> set[str]:
         """Word k's stem and the fillers right before it."""
         return {sentence.words[k].stem, *sentence.before[k]}
 
-    def _marked_clauses(self, markers: list[Span], sentence: _Sentence, people: bool = False) -> set[int]:
+    def _marked_clauses(self, markers: list[Span], sentence: _Sentence, people: bool = False,
+                        family: list[Span] = ()) -> set[int]:
         """The clauses the markers put in the past (see `_past_clauses`). Markers of other `people` also mark
         every clause they reach into ("my husband just cut his hand": "just" is a scope break), and a return
-        ("again") does not undo them: it is still theirs."""
+        ("again") does not undo them: it is still theirs. Not a clause where the writer is a subject ("I was
+        watching TV and collapsed"), unless the marker is the writer's `family` falling ill (`family_are_others`
+        has already found that the writer is the patient)."""
         clauses = self.clauses(sentence)
         hit: set[int] = set()
         for marker in markers:
             if self._inside_pseudo(sentence, marker[0]) or self._denied(marker, sentence) \
                     or not people and self._undone(marker, sentence):
                 continue  # "since last year", "never used to", "last year and again today"
+            if people and marker not in family and self._writer_as_subject(marker, sentence):
+                continue  # "I was watching something on TV and collapsed": the writer's own
             if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
                 before = [c for c in clauses[:marker[0]] if c >= 0]
                 hit.update(before[-1:])
@@ -584,11 +615,18 @@ class _Language:
                     named = self.sign_words(sentence)
                     end = reach
                     reach = self._clause_before(clauses, reach)
-                    while reach > 0 and named.isdisjoint(range(reach, end)):
-                        reach = self._clause_before(clauses, reach)
+                    while reach > 0 and named.isdisjoint(range(reach, end)) and self._aside(reach, end, sentence):
+                        end, reach = reach, self._clause_before(clauses, reach)
                 hit.append((reach, *marker))
             sentence.memo["resolved"] = hit
         return hit
+
+    def _aside(self, a: int, b: int, sentence: _Sentence) -> bool:
+        """Are words a..b a short aside a resolved marker may reach past ("probably the sedation"): at most three
+        words, none of them the writer or a particular thing ("my appointment got moved")?"""
+        words = [k for k in range(a, b) if sentence.words[k].raw != COMMA]
+        return len(words) <= 3 and all(self.writer.isdisjoint(self._words_at(k, sentence))
+                                       and self.definite.isdisjoint(sentence.before[k]) for k in words)
 
     def _clause_before(self, clauses: list[int], k: int) -> int:
         """Where the clause before the one starting at k starts (0 when there is none)."""
@@ -729,8 +767,8 @@ class RedFlagDetector:
     def analyse(self, text: str, language: str) -> Analysis:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
-        sentences = _taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after),
-                              L.back_references, L.contrast_words | L.join_words)
+        sentences = L.taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after,
+                                          L.clause_starts))
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True

@@ -10,9 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[.,;:!?]")
-#: Punctuation that always ends a sentence; commas end a negation's reach but not a sentence.
-SENTENCE_END = frozenset(".;:!?")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[.,;:!?\n]")
+#: Punctuation that always ends a sentence (a line break too: "Fever: none" on one line, "Legs: weak" on the
+#: next); commas end a negation's reach but not a sentence.
+SENTENCE_END = frozenset(".;:!?\n")
 COMMA = ","
 
 
