@@ -43,12 +43,14 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "dictation_and_comparisons", "two_questions_and_texting",
                 "comparisons_and_short_messages", "formal_and_mixed_up_terms",
                 "retirees_and_journey_order", "anxious_busy_and_search_style", "conditions_and_myths",
-                "families_far_away_and_vague", "everyday_words_and_professionals")
+                "families_far_away_and_vague", "everyday_words_and_professionals",
+                "rural_comparisons_and_yes_no")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
                  "redflags_r11", "redflags_r12", "redflags_r13",
-                 "redflags_r14", "redflags_r15", "redflags_r16")
+                 "redflags_r14", "redflags_r15", "redflags_r16",
+                 "redflags_r17")
 
 
 def test_the_projects_labelled_messages(engine):
@@ -71,6 +73,14 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
     calm = [flagged for r, flagged in results if not r["urgent"]]
     assert len(urgent) >= 300 and sum(urgent) / len(urgent) >= 0.98
     assert sum(calm) / len(calm) <= 0.08
+
+
+def test_an_adversarial_review_of_the_rules(engine):
+    """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
+    people, sentences that go on): nearly all urgent ones stay flagged."""
+    rows = labelled("redflags_review.jsonl")
+    missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
+    assert len(missed) <= 0.05 * sum(r["urgent"] for r in rows), missed
 
 
 def test_off_topic_examples_in_the_pathway_make_similar_questions_abstain(engine, mild):

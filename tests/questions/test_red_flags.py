@@ -460,6 +460,10 @@ def test_stories_animals_and_plain_descriptions(engine, text, urgent):
     ("Resident is 1 week post MILD. Denies headache, chest pain or shortness of breath.", False),
     ("Fever of 39.1 and shivering, the dog was sick earlier but it's fine now", True),
     ("Can't pee since this morning, my appointment got moved but it's fine now", True),
+    ("Persistent haemorrhage at the wound since this morning, not controlled with direct pressure.", True),
+    ("since yesterday I don't really feel it when my bladder is full and I've had two accidents", True),
+    ("can numbness in the groin happen after this?", False),
+    ("Back in January I had the flu with a fever of 39 and chills. Is my procedure in March ok?", False),
     ("The wound has been bleeding since lunch and pressing on it isn't stopping it", True),
 ])
 def test_sentences_that_go_on_and_longer_lists(engine, text, urgent):
