@@ -32,6 +32,7 @@ used for answer matching. Typos are corrected against the words the rules use.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from carejourney.pathways.question_box import Negation, QuestionBox, RedFlag, sign_parts
@@ -203,8 +204,10 @@ class _Language:
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
         self.join_words = self._words(neg.joins)
         self.writer = self._words(neg.writer)
+        self.writer_subjects = self.writer & self.clause_starts
         self.stories, self.third_person = self._strict(neg.stories), self._words(neg.third_person)
-        self.contrast_words = self._words(neg.contrasts)
+        #: words a sentence may open with before a back-reference that joins it to the one before ("but this one")
+        self.links = self._words(neg.contrasts) | self.join_words
         self.list_words = self._words(neg.list_words)
         self.denied_after = self._words(neg.denied_after)
         self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
@@ -328,19 +331,17 @@ class _Language:
         j, counted = span[0] - 1, 0
         in_list, item, items = False, 0, 0  # past a separator of a list without "or": only a list opener reaches
         while j >= 0 and counted < self.window:
-            if words[j].raw == COMMA:
-                separates = not self._list_comma(j, span, sentence)
-                if not separates:  # a comma of a list that ends in "or" is not a word to count
-                    j -= 1
-                    continue
-            else:  # "and" separates items only inside a list
-                separates = self._separates(j, sentence) and (in_list or self._in_list_item(span, sentence))
-            if separates:
-                if not (in_list or self.list_openers and self._in_list_item(span, sentence)) or items >= 4:
-                    break
-                in_list, item, items = True, 0, items + 1
+            comma = words[j].raw == COMMA
+            if comma and self._list_comma(j, span, sentence):  # a comma of a list that ends in "or": not a word
                 j -= 1
                 continue
+            if comma or self._separates(j, sentence):  # a comma, or an "and" that only separates inside a list
+                if (in_list or self.list_openers and self._in_list_item(span, sentence)) and items < 4:
+                    in_list, item, items = True, 0, items + 1
+                    j -= 1
+                    continue
+                if comma or in_list:
+                    break
             if j in covered:
                 j -= 1
                 continue
@@ -375,10 +376,9 @@ class _Language:
         headache is worse standing. Not a reading after a sentence with a hypothetical cue ("... if my temp goes
         over 38. It's 38.9 now.": the reading would take the cue's temperature), nor before a time ("This
         morning ...")."""
-        links = self.contrast_words | self.join_words
         out: list[_Sentence] = []
         for sentence in sentences:
-            first = 1 if sentence.words[0].stem in links and len(sentence.words) > 1 else 0
+            first = 1 if sentence.words[0].stem in self.links and len(sentence.words) > 1 else 0
             if out and not self.back_references.isdisjoint(self._words_at(first, sentence)) \
                     and self._joinable(out[-1], sentence, first):
                 last = out[-1]
@@ -501,10 +501,8 @@ class _Language:
         clauses = self.clauses(sentence)
         starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
         in_markers = {k for a, b in markers for k in range(a, b)}
-        writer = {clauses[k] for k in range(len(clauses)) if k not in in_markers
-                  and not self.writer.isdisjoint(self._words_at(k, sentence))}
-        third = {clauses[k] for k in range(len(clauses)) if k not in in_markers
-                 and not self.third_person.isdisjoint(self._words_at(k, sentence))}
+        writer = self._clauses_naming(self.writer, in_markers, sentence)
+        third = self._clauses_naming(self.third_person, in_markers, sentence)
         out = set(marked)
         for c in sorted(starts):
             if c - 1 in out and c - 1 in third and not self.back_references.isdisjoint(starts[c]) \
@@ -513,16 +511,17 @@ class _Language:
         return out
 
     def _names_a_third_person(self, marker: Span, sentence: _Sentence) -> bool:
-        clauses = self.clauses(sentence)
-        return any(clauses[k] == clauses[marker[0]] and not self.third_person.isdisjoint(self._words_at(k, sentence))
-                   for k in range(len(clauses)) if not marker[0] <= k < marker[1])
+        return self.clauses(sentence)[marker[0]] in self._clauses_naming(self.third_person, range(*marker), sentence)
 
     def _writer_as_subject(self, marker: Span, sentence: _Sentence) -> bool:
         """Does the marker's clause, outside it, speak of the writer as one who starts a clause ("I", "my")?"""
+        return self.clauses(sentence)[marker[0]] in self._clauses_naming(self.writer_subjects, range(*marker), sentence)
+
+    def _clauses_naming(self, words: frozenset[str], outside: Collection[int], sentence: _Sentence) -> set[int]:
+        """The clauses with one of `words` (or a filler right before a word), not counting the words at `outside`."""
         clauses = self.clauses(sentence)
-        own = self.writer & self.clause_starts
-        return any(clauses[k] == clauses[marker[0]] and not own.isdisjoint(self._words_at(k, sentence))
-                   for k in range(len(clauses)) if not marker[0] <= k < marker[1])
+        return {clauses[k] for k in range(len(clauses))
+                if k not in outside and not words.isdisjoint(self._words_at(k, sentence))}
 
     def _words_at(self, k: int, sentence: _Sentence) -> set[str]:
         """Word k's stem and the fillers right before it."""
