@@ -544,3 +544,14 @@ def test_weakness_that_comes_with_walking_or_standing_is_the_stenosis_not_a_new_
 ])
 def test_carers_words_and_other_peoples_stories(engine, text, urgent):
     assert engine.triage(text).urgent is urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "Bladder: not emptying. Legs: weak. Groin: numb.",  # a checklist's label and its value are one sentence
+    "Wound: red, hot and oozing",
+    "pins & needles in my private parts since this morning",
+    "my right foot won't lift properly - the toes catch on the carpet",  # a spaced dash sets off a clause
+    "I've been trying to go for hours and nothing comes out",
+])
+def test_checklists_dashes_and_ampersands_are_read(engine, text):
+    assert engine.triage(text).urgent, text

@@ -98,7 +98,8 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
     """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
     joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.", not
     "none?") denies a short label before it (`Negation.denied_after`; up to three words since the last comma,
-    no number, no `clause_words`): its words are noted in the sentence's memo as "denied"."""
+    no number, no `clause_words`): its words are noted in the sentence's memo as "denied". Any other colon
+    after such a label joins the label to what follows ("Wound: red and hot")."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
     denied: list[set[int]] = [set()]
     pending: list[str] = []
@@ -116,6 +117,8 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
                 continue
         if w.raw == ":" and _opens_list(words, k):
             w = replace(w, raw=COMMA)
+        elif w.raw == ":" and _labels(out[-1][0], words, k, clause_words):
+            continue  # "Wound: oozing" is one sentence
         if w.raw in SENTENCE_END:
             out.append(([], []))
             denied.append(set())
@@ -132,6 +135,12 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
             sentences.append(_Sentence(ws, before))
             sentences[-1].memo["denied"] = no
     return sentences
+
+
+def _labels(item: list[Word], words: list[Word], k: int, clause_words: frozenset[str]) -> bool:
+    """Is the colon at k a checklist's, after a short label of its own ("Bladder: not emptying")?"""
+    return (0 < len(item) <= 3 and k + 1 < len(words) and words[k + 1].raw not in SENTENCE_END
+            and not any(x.stem in clause_words or not x.stem.isalpha() for x in item))
 
 
 def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:

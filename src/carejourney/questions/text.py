@@ -22,7 +22,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2018\u2019\u02bc`´']", "", text)
-    text = text.replace("°", " degrees ")
+    text = text.replace("°", " degrees ").replace("&", " and ")
+    # a dash with spaces round it sets off a clause, as a comma does: "my foot won't lift - the toes catch"
+    text = re.sub(r"(?<=[ \t])[-\u2013\u2014]+(?=[ \t])", ",", text)
     # "38,5" is a European decimal; elsewhere a comma stays a comma.
     text = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", text)
     return text
