@@ -44,13 +44,13 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "comparisons_and_short_messages", "formal_and_mixed_up_terms",
                 "retirees_and_journey_order", "anxious_busy_and_search_style", "conditions_and_myths",
                 "families_far_away_and_vague", "everyday_words_and_professionals",
-                "rural_comparisons_and_yes_no")
+                "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
                  "redflags_r11", "redflags_r12", "redflags_r13",
                  "redflags_r14", "redflags_r15", "redflags_r16",
-                 "redflags_r17")
+                 "redflags_r17", "redflags_r18")
 
 
 def test_the_projects_labelled_messages(engine):

@@ -555,3 +555,26 @@ def test_carers_words_and_other_peoples_stories(engine, text, urgent):
 ])
 def test_checklists_dashes_and_ampersands_are_read(engine, text):
     assert engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    # an item after "or" is meant as the one before it is
+    "Could the sedation give me chest pains or breathing problems?",
+    "The nurse asked me on the phone if I had any numbness in my groin or trouble passing water",
+    # a clause with no subject of its own goes on with the one before
+    "My husband's got a chesty cough and is a bit short of breath. Can he still drive me in?",
+    # a worry about infection is not a sign of it at a wound that looks well
+    "I was worried about infection but the cut looks pink and healing",
+])
+def test_what_an_item_or_a_clause_goes_on_from(engine, text):
+    assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "I don't have a fever or chills but I can't pee",
+    "my wife's leg buckled under her and she went down. it's the leg the pain used to be in. it's getting worse",
+    "shaking under three blankets and my teeth are chattering",
+    "cant get the cut to stop. pressed with a flannel forever",
+])
+def test_what_goes_on_does_not_silence_a_symptom(engine, text):
+    assert engine.triage(text).urgent, text

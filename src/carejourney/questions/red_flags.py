@@ -356,6 +356,10 @@ class _Language:
                 continue
             if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
                 break
+            if not in_list and self._or_item(j, span, sentence):
+                status, start = self.cue_before((j - 1, j), sentence, covered)
+                if status != ASSERTED:  # "if I had numbness in my groin or trouble passing water"
+                    return status, start
             if in_list:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
                 if start is not None:
@@ -378,6 +382,13 @@ class _Language:
             counted += 1
             j -= 1
         return ASSERTED, span[0]
+
+    def _or_item(self, j: int, span: Span, sentence: _Sentence) -> bool:
+        """Is word j an "or" that the span's item follows, after a word that is no comma: the item before
+        it then says how the span is meant ("could the sedation give me chest pains or breathing problems?")."""
+        words = sentence.words
+        return (words[j].stem in self.list_words and j > 0 and words[j - 1].raw != COMMA
+                and self._list_item(j + 1, span[0], sentence))
 
     def taken_on(self, sentences: list[_Sentence]) -> list[_Sentence]:
         """Join a sentence that opens with a back-reference, after a link word or not ("but this one"), to the one
@@ -506,7 +517,8 @@ class _Language:
         """The marked clauses and each clause after one that opens with a back-reference, when the marked one names
         a third person: "my husband cut his hand and it won't stop bleeding" is his, all of it; not "my friend
         changed the dressing and it's full of pus", nor when either clause speaks of the writer ("my friend drove
-        me home and it started bleeding", "... she says my leg is dragging")."""
+        me home and it started bleeding", "... she says my leg is dragging"). A clause with no subject of its own
+        goes on with the one before: "my husband's got a cough and is short of breath"."""
         clauses = self.clauses(sentence)
         starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
         in_markers = {k for a, b in markers for k in range(a, b)}
@@ -514,8 +526,9 @@ class _Language:
         third = self._clauses_naming(self.third_person, in_markers, sentence)
         out = set(marked)
         for c in sorted(starts):
-            if c - 1 in out and c - 1 in third and not self.back_references.isdisjoint(starts[c]) \
-                    and writer.isdisjoint({c - 1, c}):
+            said = starts[c]
+            refers = c - 1 in third and not self.back_references.isdisjoint(said)
+            if c - 1 in out and (refers or said & self.linking_words) and writer.isdisjoint({c - 1, c}):
                 out.add(c)
         return out
 
@@ -577,7 +590,10 @@ class _Language:
         if start == a:  # ", same as always", not ", last year I had the same op"
             return b == len(clauses) or clauses[b] != clauses[a]
         said = {w.stem for w in sentence.words[start:a]}.union(*sentence.before[start:a + 1])
-        return a - start <= 2 and not said.isdisjoint(self.back_references)  # "that was years ago", "is that why"
+        # "that was years ago", "is that why"; not "it's the leg the pain used to be in"
+        return a - start <= 2 and not said.isdisjoint(self.back_references) \
+            and (sentence.words[start].stem in self.linking_words | self.back_references
+                 or sentence.words[start].raw.endswith("ly"))  # "that's partly why"
 
     def _denied(self, marker: Span, sentence: _Sentence) -> bool:
         """Is a marker negated ("hasn't gone away", "won't clear up")?"""
