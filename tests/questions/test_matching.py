@@ -44,13 +44,14 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "comparisons_and_short_messages", "formal_and_mixed_up_terms",
                 "retirees_and_journey_order", "anxious_busy_and_search_style", "conditions_and_myths",
                 "families_far_away_and_vague", "everyday_words_and_professionals",
-                "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly")
+                "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
+                "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
                  "redflags_r11", "redflags_r12", "redflags_r13",
                  "redflags_r14", "redflags_r15", "redflags_r16",
-                 "redflags_r17", "redflags_r18")
+                 "redflags_r17", "redflags_r18", "redflags_r19")
 
 
 def test_the_projects_labelled_messages(engine):
@@ -75,10 +76,11 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
     assert sum(calm) / len(calm) <= 0.08
 
 
-def test_an_adversarial_review_of_the_rules(engine):
+@pytest.mark.parametrize("name", ["redflags_review", "redflags_review2"])
+def test_an_adversarial_review_of_the_rules(engine, name):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
-    people, sentences that go on): nearly all urgent ones stay flagged."""
-    rows = labelled("redflags_review.jsonl")
+    people, sentences that go on, labels, dashes, "or"): nearly all urgent ones stay flagged."""
+    rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= 0.05 * sum(r["urgent"] for r in rows), missed
 

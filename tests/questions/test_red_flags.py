@@ -578,3 +578,24 @@ def test_what_an_item_or_a_clause_goes_on_from(engine, text):
 ])
 def test_what_goes_on_does_not_silence_a_symptom(engine, text):
     assert engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "No better: still can't pass urine",  # a label with a cue word is no checklist label
+    "Might be nerves: chest tight and can't breathe",
+    "Didn't sleep a wink or eat anything for the crushing chest pain",  # a negation does not reach over "or"
+    "Could it be a trapped nerve or sciatica making my leg give way like this?",
+    "My husband has a bad cold, been coughing, have had chest pain since lunch",  # only "and" goes on
+    "I have a high pain threshold and this is 10 out of 10",
+])
+def test_what_reads_on_still_lets_a_symptom_through(engine, text):
+    assert engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "No - touch wood - bleeding or pus so far",  # a pair of dashes is an aside the sentence reads through
+    "If - and it's a big if - my leg went weak, would I call you?",
+    "Had a fever of 39 and rigors with a kidney infection, oh that was years ago",
+])
+def test_asides_and_afterthoughts_keep_their_reading(engine, text):
+    assert not engine.triage(text).urgent, text

@@ -122,6 +122,9 @@ class Negation(Model):
     patient_writes: Phrases = []
     #: The writer cares for the one having it: "his procedure", "her follow up".
     carer_writes: Phrases = []
+    #: Words that open a clause about the person just named: another person followed by one of these and then
+    #: `carer_writes` is the patient ("the gentleman next door, who had his back done yesterday, is breathless").
+    relatives: Phrases = []
     #: Words that say the symptoms before them in their clause are over: "went away", "cleared up".
     resolved: Phrases = []
     #: Words that point back to a symptom ("it", "that"): right before a resolved marker they let it reach the

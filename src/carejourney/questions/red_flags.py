@@ -94,12 +94,13 @@ class _Sentence:
 
 
 def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozenset[str] = frozenset(),
-               clause_words: frozenset[str] = frozenset()) -> list[_Sentence]:
+               clause_words: frozenset[str] = frozenset(), cue_words: frozenset[str] = frozenset()) -> list[_Sentence]:
     """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
     joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.", not
     "none?") denies a short label before it (`Negation.denied_after`; up to three words since the last comma,
     no number, no `clause_words`): its words are noted in the sentence's memo as "denied". Any other colon
-    after such a label joins the label to what follows ("Wound: red and hot")."""
+    after such a label joins the label to what follows ("Wound: red and hot"), unless the label holds a
+    `cue_words` word: "No better: still can't pass urine" says the urine, not "no"."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
     denied: list[set[int]] = [set()]
     pending: list[str] = []
@@ -117,7 +118,7 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
                 continue
         if w.raw == ":" and _opens_list(words, k):
             w = replace(w, raw=COMMA)
-        elif w.raw == ":" and _labels(out[-1][0], words, k, clause_words):
+        elif w.raw == ":" and _labels(out[-1][0], words, k, clause_words | cue_words):
             continue  # "Wound: oozing" is one sentence
         if w.raw in SENTENCE_END:
             out.append(([], []))
@@ -206,6 +207,7 @@ class _Language:
         self.other_people = self._strict(neg.other_people)
         self.resolved, self.unresolved = self._strict(neg.resolved), self._strict(neg.unresolved)
         self.family, self.patient_writes, self.carer_writes = (self._strict(x) for x in (neg.family, neg.patient_writes, neg.carer_writes))
+        self.relatives = self._strict(neg.relatives)
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
         self.linking_words = self._words(neg.linking_words)
@@ -221,6 +223,10 @@ class _Language:
         self.denied_after = self._words(neg.denied_after)
         self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
         self.window = neg.window
+        #: the first words of cues and of other people's markers ("no", "might", "friend")
+        firsts = ([w for w in (stem(t) for t in p.split() if "*" not in t and "{" not in t) if w not in self.fillers][:1]
+                  for p in [*neg.cues, *neg.hypothetical, *neg.other_people, *neg.stories])
+        self.cue_words = frozenset(w for first in firsts for w in first)
 
     def _read_flags(self, box: QuestionBox, lang: str) -> None:
         self.signs: list[tuple[RedFlag, str, list[Phrase]]] = []
@@ -355,11 +361,15 @@ class _Language:
                 j -= 1
                 continue
             if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
+                if not in_list and self._goes_on_after_and(j, span, sentence):
+                    status, start = self.cue_before((j - 1, j), sentence, covered)
+                    if status == HYPOTHETICAL:  # "what if it starts bleeding and won't stop?"; never a negation
+                        return status, start
                 break
             if not in_list and self._or_item(j, span, sentence):
                 status, start = self.cue_before((j - 1, j), sentence, covered)
-                if status != ASSERTED:  # "if I had numbness in my groin or trouble passing water"
-                    return status, start
+                if status == HYPOTHETICAL:  # "if I had numbness in my groin or trouble passing water"; a negation
+                    return status, start  # reaches only as far as its window ("didn't sleep or eat for the chest pain")
             if in_list:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
                 if start is not None:
@@ -384,11 +394,21 @@ class _Language:
         return ASSERTED, span[0]
 
     def _or_item(self, j: int, span: Span, sentence: _Sentence) -> bool:
-        """Is word j an "or" that the span's item follows, after a word that is no comma: the item before
-        it then says how the span is meant ("could the sedation give me chest pains or breathing problems?")."""
+        """Is word j an "or" that the span's item follows (the span's first word too, not "my leg"), after a word
+        that is no comma: the item before it then says how the span is meant ("could the sedation give me chest
+        pains or breathing problems?"); not "could it be a trapped nerve or sciatica making my leg give way?"."""
         words = sentence.words
         return (words[j].stem in self.list_words and j > 0 and words[j - 1].raw != COMMA
-                and self._list_item(j + 1, span[0], sentence))
+                and self._list_item(j + 1, span[0] + 1, sentence))
+
+    def _goes_on_after_and(self, j: int, span: Span, sentence: _Sentence) -> bool:
+        """Is word j a join ("and") whose clause, up to the span, has no subject of its own ("and won't stop",
+        "and is worse"), after a word that is no comma?"""
+        words = sentence.words
+        if words[j].stem not in self.join_words or j == 0 or words[j - 1].raw == COMMA or j + 1 > span[0]:
+            return False
+        first = words[j + 1].stem
+        return first in self.linking_words or any(a == j + 1 for a, _ in self.all_spans(self.unresolved, sentence))
 
     def taken_on(self, sentences: list[_Sentence]) -> list[_Sentence]:
         """Join a sentence that opens with a back-reference, after a link word or not ("but this one"), to the one
@@ -518,9 +538,12 @@ class _Language:
         a third person: "my husband cut his hand and it won't stop bleeding" is his, all of it; not "my friend
         changed the dressing and it's full of pus", nor when either clause speaks of the writer ("my friend drove
         me home and it started bleeding", "... she says my leg is dragging"). A clause with no subject of its own
-        goes on with the one before: "my husband's got a cough and is short of breath"."""
+        after "and" goes on with the one before: "my husband's got a cough and is short of breath"; not after a
+        comma ("my husband has a cold, been coughing, have had chest pain since lunch")."""
         clauses = self.clauses(sentence)
         starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        after_join = {c for k, c in enumerate(clauses) if c > 0 and clauses[k - 1] < 0
+                      and sentence.words[k - 1].stem in self.join_words and clauses[k - 2:k - 1] != [-1]}
         in_markers = {k for a, b in markers for k in range(a, b)}
         writer = self._clauses_naming(self.writer, in_markers, sentence)
         third = self._clauses_naming(self.third_person, in_markers, sentence)
@@ -528,12 +551,19 @@ class _Language:
         for c in sorted(starts):
             said = starts[c]
             refers = c - 1 in third and not self.back_references.isdisjoint(said)
-            if c - 1 in out and (refers or said & self.linking_words) and writer.isdisjoint({c - 1, c}):
+            goes_on = c in after_join and not said.isdisjoint(self.linking_words)
+            if c - 1 in out and (refers or goes_on) and writer.isdisjoint({c - 1, c}):
                 out.add(c)
         return out
 
     def _names_a_third_person(self, marker: Span, sentence: _Sentence) -> bool:
         return self.clauses(sentence)[marker[0]] in self._clauses_naming(self.third_person, range(*marker), sentence)
+
+    def _the_patient(self, marker: Span, sentence: _Sentence) -> bool:
+        """Is the other person the patient: "the gentleman next door, who had his back done yesterday" (a relative
+        word within two words of the marker, then `carer_writes` right after it)?"""
+        carer = {a for a, _ in self.all_spans(self.carer_writes, sentence)}
+        return any(a in range(marker[1], marker[1] + 3) and b in carer for a, b in self.all_spans(self.relatives, sentence))
 
     def _writer_as_subject(self, marker: Span, sentence: _Sentence) -> bool:
         """Does the marker's clause, outside it, speak of the writer as one who starts a clause ("I", "my")?"""
@@ -564,6 +594,8 @@ class _Language:
                 continue  # "since last year", "never used to", "last year and again today"
             if people and marker not in family and self._writer_as_subject(marker, sentence):
                 continue  # "I was watching something on TV and collapsed": the writer's own
+            if people and self._the_patient(marker, sentence):
+                continue  # "the gentleman next door who had his back done yesterday is breathless"
             if clauses[marker[0]] < 0:  # it opens with a scope break: "weak ankles since I was a child"
                 before = [c for c in clauses[:marker[0]] if c >= 0]
                 hit.update(before[-1:])
@@ -589,11 +621,20 @@ class _Language:
         start = self._clause_start(clauses, a)
         if start == a:  # ", same as always", not ", last year I had the same op"
             return b == len(clauses) or clauses[b] != clauses[a]
-        said = {w.stem for w in sentence.words[start:a]}.union(*sentence.before[start:a + 1])
-        # "that was years ago", "is that why"; not "it's the leg the pain used to be in"
-        return a - start <= 2 and not said.isdisjoint(self.back_references) \
-            and (sentence.words[start].stem in self.linking_words | self.back_references
-                 or sentence.words[start].raw.endswith("ly"))  # "that's partly why"
+        if a - start > 2:
+            return False
+        # the first word after the last back-reference: "(oh) that was years ago", "is that why", "that's partly
+        # why"; not "it's the leg the pain used to be in"
+        after = None
+        for k in range(start, a + 1):
+            if not self.back_references.isdisjoint(sentence.before[k]):
+                after = k
+            if k < a and sentence.words[k].stem in self.back_references:
+                after = k + 1
+        if after is None:
+            return False
+        w = sentence.words[after]
+        return after == a or w.stem in self.linking_words or w.raw.endswith("ly")
 
     def _denied(self, marker: Span, sentence: _Sentence) -> bool:
         """Is a marker negated ("hasn't gone away", "won't clear up")?"""
@@ -792,7 +833,7 @@ class RedFlagDetector:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
         sentences = L.taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after,
-                                          L.clause_starts))
+                                          L.clause_starts, L.cue_words))
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
