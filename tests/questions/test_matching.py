@@ -45,13 +45,14 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "retirees_and_journey_order", "anxious_busy_and_search_style", "conditions_and_myths",
                 "families_far_away_and_vague", "everyday_words_and_professionals",
                 "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
-                "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups")
+                "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
+                "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
                  "redflags_r11", "redflags_r12", "redflags_r13",
                  "redflags_r14", "redflags_r15", "redflags_r16",
-                 "redflags_r17", "redflags_r18", "redflags_r19")
+                 "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20")
 
 
 def test_the_projects_labelled_messages(engine):

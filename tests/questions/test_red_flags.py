@@ -599,3 +599,15 @@ def test_what_reads_on_still_lets_a_symptom_through(engine, text):
 ])
 def test_asides_and_afterthoughts_keep_their_reading(engine, text):
     assert not engine.triage(text).urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # "mine" takes up a symptom the clause before denies or gives to someone else
+    ("the leaflet lists side effects but not headaches - mine pounds whenever I sit up and eases off lying down", True),
+    ("My friend says headaches are normal after it, but mine is pounding every time I stand up", True),
+    # a plainly said part inside an asked-about clause is asked about too, unless it is a particular one
+    ("If I get a headache that's worse when I stand up, is that something to ring about?", False),
+    ("will the numbness in my bum go away?", True),
+])
+def test_what_mine_and_questions_take_up(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text

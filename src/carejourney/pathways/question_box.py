@@ -132,6 +132,10 @@ class Negation(Model):
     #: a symptom now, they take up a body part named in the past clause before ("my leg was fine before the op,
     #: but now it's weak").
     back_references: Phrases = []
+    #: Words for the writer's own one of what was just named ("mine"): at the start of the next clause they take
+    #: up a symptom that clause denies or gives to someone else ("the leaflet doesn't list headaches, mine pounds
+    #: when I sit up"; "my friend's headaches are normal, but mine is worse standing").
+    own_references: Phrases = []
     #: Words that set what follows against what came before: "but", "now", "however".
     contrasts: Phrases = []
     #: Words that point back to everything said before ("all", "both", "everything"): right before a resolved

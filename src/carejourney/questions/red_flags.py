@@ -210,6 +210,7 @@ class _Language:
         self.relatives = self._strict(neg.relatives)
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
+        self.own_references = self._words(neg.own_references)
         self.linking_words = self._words(neg.linking_words)
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
@@ -781,7 +782,32 @@ class _Language:
             now = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
             best = [ASSERTED if b == PAST and self._taken_up(part, now, sentence) else b
                     for part, b in zip(spans, best)]
+        if min(best) <= PAST and max(best) == ASSERTED:  # "the leaflet doesn't list headaches, mine pounds when I sit up"
+            now = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
+            best = [ASSERTED if b <= PAST and self._owned(part, now, sentence) else b for part, b in zip(spans, best)]
+        if min(best) == HYPOTHETICAL and max(best) == ASSERTED and self._inside_the_question(spans, said, sentence):
+            return False
         return min(best) > PAST and max(best) == ASSERTED
+
+    def _inside_the_question(self, spans: list[list[Span]], said: list[list[int]], sentence: _Sentence) -> bool:
+        """Is every plainly said part in the clause of an asked-about part before it, and no particular one: "if I
+        get a headache that's worse when I stand up" (not "could this headache be from the op, it's worse when I
+        stand", nor "will the numbness in my groin go away?")?"""
+        clauses = self.clauses(sentence)
+        asked = [a for part, st in zip(spans, said) for (a, _), x in zip(part, st) if x == HYPOTHETICAL]
+        plain = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
+        return all(any(h < a and clauses[h] == clauses[a] for h in asked) and not self._definite((a, b), sentence)
+                   for a, b in plain)
+
+    def _owned(self, part: list[Span], now: list[Span], sentence: _Sentence) -> bool:
+        """Does a clause saying a symptom now open with the writer's own one ("mine") right after the part's clause?"""
+        clauses = self.clauses(sentence)
+        for a, _ in now:
+            start = self._clause_start(clauses, a)
+            if not self.own_references.isdisjoint(self._words_at(start, sentence)) \
+                    and any(clauses[b - 1] == clauses[a] - 1 for _, b in part):
+                return True
+        return False
 
     def _taken_up(self, part: list[Span], now: list[Span], sentence: _Sentence) -> bool:
         """Is a mention in a past clause taken up by "it" in the next clause, after a contrast, saying a symptom now?"""
