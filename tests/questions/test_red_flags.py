@@ -602,12 +602,14 @@ def test_asides_and_afterthoughts_keep_their_reading(engine, text):
 
 
 @pytest.mark.parametrize("text,urgent", [
-    # "mine" takes up a symptom the clause before denies or gives to someone else
-    ("the leaflet lists side effects but not headaches - mine pounds whenever I sit up and eases off lying down", True),
+    # "mine", after a contrast, takes up another person's symptom
     ("My friend says headaches are normal after it, but mine is pounding every time I stand up", True),
-    # a plainly said part inside an asked-about clause is asked about too, unless it is a particular one
-    ("If I get a headache that's worse when I stand up, is that something to ring about?", False),
-    ("will the numbness in my bum go away?", True),
+    ("My neighbour lost all feeling in the groin after the spinal, mine is tingling in the toes like before", False),
+    # what a leaflet lists "but not" is not denied by the writer
+    ("the leaflet lists side effects but not headaches - mine pounds whenever I sit up and eases off lying down", True),
+    # a symptom said in an "if" clause is still said ("If I stand up I get a pounding headache")
+    ("If I stand up I get a pounding headache and it only goes when I lie flat again", True),
+    ("Is a fever of 38.5 common on day 2? Just took it", True),
 ])
 def test_what_mine_and_questions_take_up(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text

@@ -133,8 +133,8 @@ class Negation(Model):
     #: but now it's weak").
     back_references: Phrases = []
     #: Words for the writer's own one of what was just named ("mine"): at the start of the next clause they take
-    #: up a symptom that clause denies or gives to someone else ("the leaflet doesn't list headaches, mine pounds
-    #: when I sit up"; "my friend's headaches are normal, but mine is worse standing").
+    #: up a symptom the clause before gives to someone else or to the past ("my friend's headaches are normal,
+    #: but mine is worse standing").
     own_references: Phrases = []
     #: Words that set what follows against what came before: "but", "now", "however".
     contrasts: Phrases = []

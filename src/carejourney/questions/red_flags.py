@@ -540,9 +540,11 @@ class _Language:
         changed the dressing and it's full of pus", nor when either clause speaks of the writer ("my friend drove
         me home and it started bleeding", "... she says my leg is dragging"). A clause with no subject of its own
         after "and" goes on with the one before: "my husband's got a cough and is short of breath"; not after a
-        comma ("my husband has a cold, been coughing, have had chest pain since lunch")."""
+        comma ("my husband has a cold, been coughing, have had chest pain since lunch"), nor when a subject of
+        its own follows ("my friend came and is worried that the wound is weeping")."""
         clauses = self.clauses(sentence)
-        starts = {c: self._words_at(k, sentence) for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        firsts = {c: k for k, c in enumerate(clauses) if c >= 0 and (k == 0 or clauses[k - 1] < 0)}
+        starts = {c: self._words_at(k, sentence) for c, k in firsts.items()}
         after_join = {c for k, c in enumerate(clauses) if c > 0 and clauses[k - 1] < 0
                       and sentence.words[k - 1].stem in self.join_words and clauses[k - 2:k - 1] != [-1]}
         in_markers = {k for a, b in markers for k in range(a, b)}
@@ -552,7 +554,8 @@ class _Language:
         for c in sorted(starts):
             said = starts[c]
             refers = c - 1 in third and not self.back_references.isdisjoint(said)
-            goes_on = c in after_join and not said.isdisjoint(self.linking_words)
+            goes_on = c in after_join and not said.isdisjoint(self.linking_words) and not any(
+                self._starts_clause(k, sentence) for k in range(len(clauses)) if clauses[k] == c and k > firsts[c])
             if c - 1 in out and (refers or goes_on) and writer.isdisjoint({c - 1, c}):
                 out.add(c)
         return out
@@ -562,7 +565,10 @@ class _Language:
 
     def _the_patient(self, marker: Span, sentence: _Sentence) -> bool:
         """Is the other person the patient: "the gentleman next door, who had his back done yesterday" (a relative
-        word within two words of the marker, then `carer_writes` right after it)?"""
+        word within two words of the marker, then `carer_writes` right after it), in a message whose writer never
+        speaks of themself (not "my neighbour, who had his back done, keeps falling; could that happen to me?")?"""
+        if sentence.memo.get("writer_speaks"):
+            return False
         carer = {a for a, _ in self.all_spans(self.carer_writes, sentence)}
         return any(a in range(marker[1], marker[1] + 3) and b in carer for a, b in self.all_spans(self.relatives, sentence))
 
@@ -782,35 +788,11 @@ class _Language:
             now = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
             best = [ASSERTED if b == PAST and self._taken_up(part, now, sentence) else b
                     for part, b in zip(spans, best)]
-        if min(best) <= PAST and max(best) == ASSERTED:  # "the leaflet doesn't list headaches, mine pounds when I sit up"
-            now = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
-            best = [ASSERTED if b <= PAST and self._owned(part, now, sentence) else b for part, b in zip(spans, best)]
-        if min(best) == HYPOTHETICAL and max(best) == ASSERTED and self._inside_the_question(spans, said, sentence):
-            return False
         return min(best) > PAST and max(best) == ASSERTED
 
-    def _inside_the_question(self, spans: list[list[Span]], said: list[list[int]], sentence: _Sentence) -> bool:
-        """Is every plainly said part in the clause of an asked-about part before it, and no particular one: "if I
-        get a headache that's worse when I stand up" (not "could this headache be from the op, it's worse when I
-        stand", nor "will the numbness in my groin go away?")?"""
-        clauses = self.clauses(sentence)
-        asked = [a for part, st in zip(spans, said) for (a, _), x in zip(part, st) if x == HYPOTHETICAL]
-        plain = [s for part, st in zip(spans, said) for s, x in zip(part, st) if x == ASSERTED]
-        return all(any(h < a and clauses[h] == clauses[a] for h in asked) and not self._definite((a, b), sentence)
-                   for a, b in plain)
-
-    def _owned(self, part: list[Span], now: list[Span], sentence: _Sentence) -> bool:
-        """Does a clause saying a symptom now open with the writer's own one ("mine") right after the part's clause?"""
-        clauses = self.clauses(sentence)
-        for a, _ in now:
-            start = self._clause_start(clauses, a)
-            if not self.own_references.isdisjoint(self._words_at(start, sentence)) \
-                    and any(clauses[b - 1] == clauses[a] - 1 for _, b in part):
-                return True
-        return False
-
     def _taken_up(self, part: list[Span], now: list[Span], sentence: _Sentence) -> bool:
-        """Is a mention in a past clause taken up by "it" in the next clause, after a contrast, saying a symptom now?"""
+        """Is a mention in a past clause (or another person's) taken up by "it" or "mine" in the next clause, after a
+        contrast, saying a symptom now ("my friend says headaches are normal, but mine is worse standing")?"""
         clauses = self.clauses(sentence)
         contrasts = {a for a, _ in self.all_spans(self.contrasts, sentence)}
         for a, _ in now:
@@ -819,7 +801,7 @@ class _Language:
             while gap > 0 and clauses[gap - 1] < 0:
                 gap -= 1
             refs = {w.stem for w in sentence.words[start:a]}.union(*sentence.before[start:a + 1])
-            if contrasts.isdisjoint(range(gap, start)) or refs.isdisjoint(self.back_references):
+            if contrasts.isdisjoint(range(gap, start)) or refs.isdisjoint(self.back_references | self.own_references):
                 continue
             if any(clauses[b - 1] == clauses[a] - 1 for _, b in part):
                 return True
@@ -863,6 +845,9 @@ class RedFlagDetector:
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
+        if any(not L.writer.isdisjoint(L._words_at(k, s)) for s in sentences for k in range(len(s.words))):
+            for sentence in sentences:
+                sentence.memo["writer_speaks"] = True
         found: dict[str, Flag] = {}
         otherwise: set[str] = set()  # red flags with a word denied, asked about, over or in an idiom
         cuts: list[tuple[int, int]] = []

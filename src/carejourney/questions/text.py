@@ -138,9 +138,12 @@ class Lexicon:
                 candidates |= self._index.get(d, set())
             scored = sorted((_distance(word, c, limit), c) for c in candidates)
             scored = [(d, c) for d, c in scored if d <= min(limit, _edits_allowed(c))]
-            # one nearest word, or nothing: an ambiguous typo is left alone
-            if scored and (len(scored) == 1 or scored[0][0] < scored[1][0]):
-                best = scored[0][1]
+            # one nearest word, or nothing: an ambiguous typo is left alone, unless just one of the nearest
+            # is the word with a letter left out, the commonest slip ("weakr" is "weaker", not "weak")
+            nearest = [c for d, c in scored if d == scored[0][0]] if scored else []
+            missed = [c for c in nearest if len(c) == len(word) + 1]
+            if len(nearest) == 1 or len(missed) == 1:
+                best = nearest[0] if len(nearest) == 1 else missed[0]
         if len(self._cache) < 100_000:
             self._cache[word] = best
         return best
