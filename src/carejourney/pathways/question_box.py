@@ -136,6 +136,9 @@ class Negation(Model):
     #: up a symptom the clause before gives to someone else or to the past ("my friend's headaches are normal,
     #: but mine is worse standing").
     own_references: Phrases = []
+    #: The writer saying they have what was just listed or asked about ("I've got both", "I have all three",
+    #: "well I can't"): what that sentence and the one before ask about or list is reported, not asked.
+    claims: Phrases = []
     #: Words that set what follows against what came before: "but", "now", "however".
     contrasts: Phrases = []
     #: Words that point back to everything said before ("all", "both", "everything"): right before a resolved

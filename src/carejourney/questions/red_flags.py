@@ -211,6 +211,7 @@ class _Language:
         self.returned, self.events = self._strict(neg.returned), self._plain(neg.events)
         self.back_references, self.all_references = self._words(neg.back_references), self._words(neg.all_references)
         self.own_references = self._words(neg.own_references)
+        self.claims = self._strict(neg.claims)
         self.linking_words = self._words(neg.linking_words)
         self.contrasts, self.breaks = self._strict(neg.contrasts), self._strict(neg.scope_breaks)
         self.joins, self.clause_starts = self._strict(neg.joins), self._words(neg.clause_starts)
@@ -745,6 +746,8 @@ class _Language:
         if not event and any(reach < b <= m0 and covered.isdisjoint(range(m0, m1))
                              for reach, m0, m1 in self.resolutions(sentence)):
             return PAST
+        if sentence.memo.get("claimed"):
+            return ASSERTED
         asked = self._asked_clauses(sentence).get(clauses[b - 1])
         if asked is not None and asked >= b and not self._definite(span, sentence):
             return HYPOTHETICAL  # "is leg weakness a risk?", not "is my leg weakness a side effect?"
@@ -845,6 +848,10 @@ class RedFlagDetector:
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
+        for i, sentence in enumerate(sentences):  # "the leaflet says ring if: fever, chills, pus. I have all three"
+            if L.all_spans(L.claims, sentence):
+                for claimed in sentences[max(0, i - 1):i + 1]:
+                    claimed.memo["claimed"] = True
         if any(not L.writer.isdisjoint(L._words_at(k, s)) for s in sentences for k in range(len(s.words))):
             for sentence in sentences:
                 sentence.memo["writer_speaks"] = True

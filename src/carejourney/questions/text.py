@@ -23,20 +23,14 @@ def normalise(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2018\u2019\u02bc`´']", "", text)
     text = text.replace("°", " degrees ").replace("&", " and ")
-    text = re.sub(r"[^.!?;\n]+", _dashes, text)
+    text = _SPACED_DASH.sub(",", text)
     # "38,5" is a European decimal; elsewhere a comma stays a comma.
     text = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", text)
     return text
 
 
+#: A dash with spaces round it sets off a clause, as a comma does ("No pain - can't pass urine though").
 _SPACED_DASH = re.compile(r"(?<=[ \t])[-\u2013\u2014]+(?=[ \t])")
-
-
-def _dashes(sentence: re.Match) -> str:
-    """One dash with spaces round it sets off a clause, as a comma does ("my leg gave way - I fell"); a pair
-    is an aside the sentence reads through ("No - touch wood - bleeding or pus so far")."""
-    text = sentence.group()
-    return _SPACED_DASH.sub("," if len(_SPACED_DASH.findall(text)) == 1 else " ", text)
 
 
 def tokens(text: str) -> list[str]:
