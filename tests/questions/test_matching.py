@@ -47,7 +47,8 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
                 "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
                 "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
-                "working_previous_treatments_and_spouses", "night_typos_and_single_words")
+                "working_previous_treatments_and_spouses", "night_typos_and_single_words",
+                "search_style_facts_and_grandparents", "fears_adult_children_and_repeats")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
@@ -78,13 +79,14 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
     assert sum(calm) / len(calm) <= 0.08
 
 
-@pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30)])
+@pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30),
+                                           ("redflags_review4", 0.15)])
 def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
     people, sentences that go on, labels, dashes, "or"; the third review: present symptoms asked as questions,
-    "mine", habitual "would", hedges): the first two reviews' urgent ones nearly all stay flagged. The third is
-    the hardest yet: the rules before this review missed 46 of its 152 urgent messages, and they still miss
-    about as many; its bound keeps that from growing."""
+    "mine", habitual "would", hedges; the fourth: claims and dashes): the first two reviews' urgent ones nearly
+    all stay flagged. The third is the hardest yet: the rules before this session missed 46 of its 152 urgent
+    messages, and they still miss 34; its bound keeps that from growing. The fourth: 6 of 58 missed."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

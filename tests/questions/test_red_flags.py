@@ -599,6 +599,9 @@ def test_what_reads_on_still_lets_a_symptom_through(engine, text):
 @pytest.mark.parametrize("text", [
     "Had a fever of 39 and rigors with a kidney infection, oh that was years ago",
     "Chest pain and breathless with a blood clot, mind that was years ago",
+    "No - touch wood - bleeding or pus so far",  # a pair of dashes round three words or fewer is an aside
+    "Could I get a fever or chills? I have both my daughters helping me",  # a claim must end its clause
+    "What if I get a fever? Well I can't complain so far, I feel great",
 ])
 def test_asides_and_afterthoughts_keep_their_reading(engine, text):
     assert not engine.triage(text).urgent, text

@@ -362,16 +362,16 @@ class _Language:
             if j in covered:
                 j -= 1
                 continue
-            if self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None:
-                if not in_list and self._goes_on_after_and(j, span, sentence):
-                    status, start = self.cue_before((j - 1, j), sentence, covered)
-                    if status == HYPOTHETICAL:  # "what if it starts bleeding and won't stop?"; never a negation
-                        return status, start
-                break
-            if not in_list and self._or_item(j, span, sentence):
+            breaks = self._start_of_phrase_ending_at(self.breaks, sentence, j) is not None
+            if not in_list and (self._goes_on_after_and(j, span, sentence) if breaks else self._or_item(j, span, sentence)):
+                # the item or clause goes on from the word before: "what if it starts bleeding and won't stop?", "if I
+                # had numbness in my groin or trouble passing water"; a question only, never a negation, which
+                # reaches only as far as its window ("didn't sleep or eat for the chest pain")
                 status, start = self.cue_before((j - 1, j), sentence, covered)
-                if status == HYPOTHETICAL:  # "if I had numbness in my groin or trouble passing water"; a negation
-                    return status, start  # reaches only as far as its window ("didn't sleep or eat for the chest pain")
+                if status == HYPOTHETICAL:
+                    return status, start
+            if breaks:
+                break
             if in_list:
                 start = self._start_of_phrase_ending_at(self.list_openers, sentence, j)
                 if start is not None:
@@ -622,6 +622,22 @@ class _Language:
             return any(self.all_spans(phrases, s) for s in sentences)
         return said(self.family) and said(self.patient_writes) and not said(self.carer_writes)
 
+    def note_claims(self, sentences: list[_Sentence]) -> None:
+        """Note a sentence with a `claims` phrase that ends its clause or meets a time, and the sentence before, as reporting what
+        they ask about or list: "the leaflet says ring if: fever, chills, pus. I have all three"; not "I have both
+        my daughters helping", "well I can't complain"."""
+        for i, sentence in enumerate(sentences):
+            words = sentence.words
+            recent = {a for a, _ in self.all_spans([*self.recent, *self.past], sentence)}
+            if any(b == len(words) or words[b].raw == COMMA or self.clauses(sentence)[b] < 0 or b in recent
+                   for _, b in self.all_spans(self.claims, sentence)):
+                for claimed in sentences[max(0, i - 1):i + 1]:
+                    claimed.memo["claimed"] = True
+
+    def writer_speaks(self, sentences: list[_Sentence]) -> bool:
+        """Does the writer speak of themself anywhere ("I", "my")?"""
+        return any(not self.writer.isdisjoint(self._words_at(k, s)) for s in sentences for k in range(len(s.words)))
+
     def _stands_for_clauses_before(self, marker: Span, sentence: _Sentence) -> bool:
         """Is a past marker a clause of its own about what came before ("..., but that was years ago", ", as always")?"""
         clauses = self.clauses(sentence)
@@ -848,11 +864,8 @@ class RedFlagDetector:
         if L.family_are_others(sentences):
             for sentence in sentences:
                 sentence.memo["family_are_others"] = True
-        for i, sentence in enumerate(sentences):  # "the leaflet says ring if: fever, chills, pus. I have all three"
-            if L.all_spans(L.claims, sentence):
-                for claimed in sentences[max(0, i - 1):i + 1]:
-                    claimed.memo["claimed"] = True
-        if any(not L.writer.isdisjoint(L._words_at(k, s)) for s in sentences for k in range(len(s.words))):
+        L.note_claims(sentences)
+        if L.writer_speaks(sentences):
             for sentence in sentences:
                 sentence.memo["writer_speaks"] = True
         found: dict[str, Flag] = {}

@@ -23,14 +23,18 @@ def normalise(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[\u2018\u2019\u02bc`´']", "", text)
     text = text.replace("°", " degrees ").replace("&", " and ")
+    text = _SHORT_ASIDE.sub(lambda m: f" {m.group(1)} ", text)
     text = _SPACED_DASH.sub(",", text)
     # "38,5" is a European decimal; elsewhere a comma stays a comma.
     text = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", text)
     return text
 
 
-#: A dash with spaces round it sets off a clause, as a comma does ("No pain - can't pass urine though").
+#: A dash with spaces round it sets off a clause, as a comma does ("No pain - can't pass urine though - is that
+#: ok?"); but a pair round at most three words is an aside the sentence reads through ("No - touch wood -
+#: bleeding so far", "If - god forbid - I get a fever").
 _SPACED_DASH = re.compile(r"(?<=[ \t])[-\u2013\u2014]+(?=[ \t])")
+_SHORT_ASIDE = re.compile(r"(?<=[ \t])[-\u2013\u2014]+[ \t]+((?:[^\s.!?;:\u2013\u2014-]+[ \t]+){1,3})[-\u2013\u2014]+(?=[ \t])")
 
 
 def tokens(text: str) -> list[str]:
