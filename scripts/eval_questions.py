@@ -46,7 +46,8 @@ CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
                                   "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
                                   "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
                                   "working_previous_treatments_and_spouses", "night_typos_and_single_words",
-                                  "search_style_facts_and_grandparents", "fears_adult_children_and_repeats")]
+                                  "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
+                                  "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing")]
 #: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
 RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
                                                                         "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6",

@@ -48,7 +48,8 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
                 "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
                 "working_previous_treatments_and_spouses", "night_typos_and_single_words",
-                "search_style_facts_and_grandparents", "fears_adult_children_and_repeats")
+                "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
+                "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
