@@ -20,10 +20,13 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
   his hand and it won't stop");
 - a resolved marker ("went away", "cleared up") closes the symptoms before it in its clause; after a
   back-reference, or opening its clause, also those of the nearest clause before that names a symptom
-  ("numb, but that wore off"), and after "all" everything before; not when it is negated ("hasn't gone away"), undone ("went away but
-  came back"), or the sign names an event ("passed out, fine now": a faint that is over still counts);
-- a body part in a past clause counts again when "it" takes it up after a contrast ("my leg was fine
-  before the op, but now it's weak");
+  ("numb, but that wore off"), and after "all" everything before; not when it is negated ("hasn't gone
+  away"), undone ("went away but came back"), or the sign names an event ("passed out, fine now": a faint
+  that is over still counts);
+- a body part in a past clause counts again when "it" (or "mine", for another person's) takes it up after a
+  contrast ("my leg was fine before the op, but now it's weak");
+- a checklist label joins its value ("Bladder: not emptying"); a spaced dash sets off a clause; the writer
+  claiming what was listed ("I have all three") reports it;
 - the words of a `not_symptoms` phrase ("gave me the chills") are never part of a sign.
 
 Past and resolved symptoms block a sign like negated ones, but only negated ones are cut from the text
@@ -111,8 +114,7 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
         if w.raw == ":" and _denies_item(words, k, denied_after):
             item = out[-1][0]
             start = max((i + 1 for i, x in enumerate(item) if x.raw == COMMA), default=0)
-            label = item[start:]
-            if 0 < len(label) <= 3 and not any(x.stem in clause_words or not x.stem.isalpha() for x in label):
+            if _short_label(item[start:], clause_words):
                 denied[-1].update(range(start, len(item)))
                 skip = k + 1
                 continue
@@ -140,8 +142,12 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
 
 def _labels(item: list[Word], words: list[Word], k: int, clause_words: frozenset[str]) -> bool:
     """Is the colon at k a checklist's, after a short label of its own ("Bladder: not emptying")?"""
-    return (0 < len(item) <= 3 and k + 1 < len(words) and words[k + 1].raw not in SENTENCE_END
-            and not any(x.stem in clause_words or not x.stem.isalpha() for x in item))
+    return k + 1 < len(words) and words[k + 1].raw not in SENTENCE_END and _short_label(item, clause_words)
+
+
+def _short_label(label: list[Word], clause_words: frozenset[str]) -> bool:
+    """Are these one to three words a checklist label: no number, none of `clause_words` ("Fever", "Wound")?"""
+    return 0 < len(label) <= 3 and not any(x.stem in clause_words or not x.stem.isalpha() for x in label)
 
 
 def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:
@@ -623,16 +629,20 @@ class _Language:
         return said(self.family) and said(self.patient_writes) and not said(self.carer_writes)
 
     def note_claims(self, sentences: list[_Sentence]) -> None:
-        """Note a sentence with a `claims` phrase that ends its clause or meets a time, and the sentence before, as reporting what
-        they ask about or list: "the leaflet says ring if: fever, chills, pus. I have all three"; not "I have both
-        my daughters helping", "well I can't complain"."""
+        """Note a sentence with a `claims` phrase that ends its clause or meets a time, and the sentence before,
+        as reporting what they ask about or list: "the leaflet says ring if: fever, chills, pus. I have all
+        three"; not "I have both my daughters helping", "well I can't complain"."""
         for i, sentence in enumerate(sentences):
-            words = sentence.words
-            recent = {a for a, _ in self.all_spans([*self.recent, *self.past], sentence)}
-            if any(b == len(words) or words[b].raw == COMMA or self.clauses(sentence)[b] < 0 or b in recent
-                   for _, b in self.all_spans(self.claims, sentence)):
+            if any(self._ends_claim(b, sentence) for _, b in self.all_spans(self.claims, sentence)):
                 for claimed in sentences[max(0, i - 1):i + 1]:
                     claimed.memo["claimed"] = True
+
+    def _ends_claim(self, b: int, sentence: _Sentence) -> bool:
+        """Does a claim end its clause at word b, or meet a time there ("I've had them all evening")?"""
+        words = sentence.words
+        return (b == len(words) or words[b].raw == COMMA or self.clauses(sentence)[b] < 0
+                or any(a == b for a, _ in self.all_spans(self.recent, sentence))
+                or any(a == b for a, _ in self.all_spans(self.past, sentence)))
 
     def writer_speaks(self, sentences: list[_Sentence]) -> bool:
         """Does the writer speak of themself anywhere ("I", "my")?"""
@@ -861,13 +871,11 @@ class RedFlagDetector:
         L, lexicon = self.languages[lang], self.lexicons[lang]
         sentences = L.taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after,
                                           L.clause_starts, L.cue_words))
-        if L.family_are_others(sentences):
-            for sentence in sentences:
-                sentence.memo["family_are_others"] = True
+        for key, holds in (("family_are_others", L.family_are_others), ("writer_speaks", L.writer_speaks)):
+            if holds(sentences):  # said of the whole message, read in each sentence
+                for sentence in sentences:
+                    sentence.memo[key] = True
         L.note_claims(sentences)
-        if L.writer_speaks(sentences):
-            for sentence in sentences:
-                sentence.memo["writer_speaks"] = True
         found: dict[str, Flag] = {}
         otherwise: set[str] = set()  # red flags with a word denied, asked about, over or in an idiom
         cuts: list[tuple[int, int]] = []
