@@ -203,6 +203,9 @@ def test_idioms_and_everyday_stenosis_limits_are_not_red_flags(engine, text):
     "nervous about bleeding afterwards because I take aspirin",
     "what temperature counts as a fever after the op?",
     "will she be in agony afterwards?",
+    # "might", "would" asking
+    "might I have a fever afterwards?",
+    "i would have a fever if I got an infection right?",
 ])
 def test_questions_about_a_risk_are_not_reports(engine, text):
     assert not engine.triage(text).urgent, text
