@@ -49,15 +49,16 @@ CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
                                   "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
                                   "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
                                   "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
-                                  "recovery_diaries_early_steps_and_mixed_questions")]
+                                  "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
+                                  "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments")]
 #: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
 RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
                                                                         "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6",
                                                                         "redflags_r7", "redflags_r8", "redflags_r9", "redflags_r10", "redflags_r11",
                                                                         "redflags_r12", "redflags_r13", "redflags_r14",
-                                                                        "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22",
+                                                                        "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23",
                                                                         "redflags_review", "redflags_review2", "redflags_review3",
-                                                                        "redflags_review4", "redflags_review5")]
+                                                                        "redflags_review4", "redflags_review5", "redflags_review6")]
 
 
 def read_labelled(path: Path) -> list[dict]:

@@ -51,13 +51,14 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
                 "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
                 "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
-                "recovery_diaries_early_steps_and_mixed_questions")
+                "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
+                "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
                  "redflags_r11", "redflags_r12", "redflags_r13",
                  "redflags_r14", "redflags_r15", "redflags_r16",
-                 "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22")
+                 "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23")
 
 
 def test_the_projects_labelled_messages(engine):
@@ -83,7 +84,8 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
 
 
 @pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30),
-                                           ("redflags_review4", 0.15), ("redflags_review5", 0.30)])
+                                           ("redflags_review4", 0.15), ("redflags_review5", 0.30),
+                                           ("redflags_review6", 0.05)])
 def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
     people, sentences that go on, labels, dashes, "or"; the third review: present symptoms asked as questions,
@@ -91,7 +93,8 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     all stay flagged. The third is the hardest yet: the rules before this session missed 46 of its 152 urgent
     messages, and they still miss 34; its bound keeps that from growing. The fourth: 6 of 58 missed. The fifth
     (hedges, habits, carers who say "could I catch it", checklist answers such as "Bowel control - none"): 18 of 63
-    missed, one fewer than the rules before it; the rules it attacked were taken out."""
+    missed, one fewer than the rules before it; the rules it attacked were taken out. The sixth (quotations from
+    a leaflet, checklist answers such as "Leg weakness gone: no"): 1 of 53 missed, as before it."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

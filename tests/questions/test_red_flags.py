@@ -622,3 +622,21 @@ def test_asides_and_afterthoughts_keep_their_reading(engine, text):
 ])
 def test_what_mine_and_questions_take_up(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # a checklist's "no", or a denial after a dash or comma, ending its sentence, denies a label that is a whole
+    # sign and nothing else
+    ("Ticking off the list: fever: no. Chills: no. Leg weakness: no. All good.", False),
+    ("Day 2 checklist: fever - none. bleeding - none. leg weakness - none.", False),
+    ("Fever: no. Temp 38.6", True),
+    ("leg weakness - no, numb bum - yes", True),
+    # not a label about an ability, a control or a change, where "no" reports the symptom
+    ("Bleeding stopping - no, still pouring through the pad", True),
+    ("Leg strength - no, keeps giving way", True),
+    ("Bowel control - none", True),
+    ("Leg weakness gone: no", True),
+    ("Chest pain gone: no, still tight", True),
+])
+def test_checklist_answers(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text
