@@ -58,7 +58,8 @@ RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("r
                                                                         "redflags_r12", "redflags_r13", "redflags_r14",
                                                                         "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23",
                                                                         "redflags_review", "redflags_review2", "redflags_review3",
-                                                                        "redflags_review4", "redflags_review5", "redflags_review6")]
+                                                                        "redflags_review4", "redflags_review5", "redflags_review6",
+                                                                        "redflags_review7")]
 
 
 def read_labelled(path: Path) -> list[dict]:

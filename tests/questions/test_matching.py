@@ -85,7 +85,7 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
 
 @pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30),
                                            ("redflags_review4", 0.15), ("redflags_review5", 0.30),
-                                           ("redflags_review6", 0.05)])
+                                           ("redflags_review6", 0.05), ("redflags_review7", 0.05)])
 def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
     people, sentences that go on, labels, dashes, "or"; the third review: present symptoms asked as questions,
@@ -94,7 +94,9 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     messages, and they still miss 34; its bound keeps that from growing. The fourth: 6 of 58 missed. The fifth
     (hedges, habits, carers who say "could I catch it", checklist answers such as "Bowel control - none"): 18 of 63
     missed, one fewer than the rules before it; the rules it attacked were taken out. The sixth (quotations from
-    a leaflet, checklist answers such as "Leg weakness gone: no"): 1 of 53 missed, as before it."""
+    a leaflet, checklist answers such as "Leg weakness gone: no"): 1 of 53 missed, as before it; the seventh
+    ("the GP's notes say ...", "he mentioned", carers, "discharge"): 1 of 41. The rules these two attacked
+    (quotations, checklist "no", "notes say", "he mentioned") were taken out."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

@@ -625,18 +625,14 @@ def test_what_mine_and_questions_take_up(engine, text, urgent):
 
 
 @pytest.mark.parametrize("text,urgent", [
-    # a checklist's "no", or a denial after a dash or comma, ending its sentence, denies a label that is a whole
-    # sign and nothing else
-    ("Ticking off the list: fever: no. Chills: no. Leg weakness: no. All good.", False),
-    ("Day 2 checklist: fever - none. bleeding - none. leg weakness - none.", False),
-    ("Fever: no. Temp 38.6", True),
-    ("leg weakness - no, numb bum - yes", True),
-    # not a label about an ability, a control or a change, where "no" reports the symptom
-    ("Bleeding stopping - no, still pouring through the pad", True),
-    ("Leg strength - no, keeps giving way", True),
-    ("Bowel control - none", True),
-    ("Leg weakness gone: no", True),
-    ("Chest pain gone: no, still tight", True),
+    # commas round a hesitation are read through
+    ("I'm his wife - since the procedure he can't, um, perform in the bedroom at all", True),
+    ("my leg, erm, is weak since lunch", True),
+    ("no fever, um, just sore", False),
+    # discharge that sounds infected, not a nose's or a discharge sheet's
+    ("The discharge leaflet says watch for wound discharge. Mine has thick green discharge now", True),
+    ("I have a cold with green discharge from my nose", False),
+    ("My discharge instructions say keep the dressing dry for two days, is a shower ok?", False),
 ])
-def test_checklist_answers(engine, text, urgent):
+def test_hesitations_and_discharge(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text

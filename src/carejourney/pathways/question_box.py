@@ -162,11 +162,6 @@ class Negation(Model):
     #: Words that, after a colon and ending their item, deny what comes before the colon: "Fever: none.",
     #: "Bleeding: nil, legs: normal".
     denied_after: Phrases = []
-    #: Words that, ending their sentence, deny a checklist label only when the label is a red-flag sign and nothing
-    #: else: "Leg weakness: no.", not "Passing urine: no", "Bowel control: no" or "Leg weakness gone: no", where
-    #: they report the symptom. After a comma or a spaced dash, `denied_after` words are read the same way
-    #: ("fever - none.", not "bowel control - none").
-    sign_denials: Phrases = []
     #: Words that make every item of the list after them hypothetical, "or" or not: "the form lists infection,
     #: bleeding, nerve damage", "risks like: dural tear, infection". The items must be short (`list_item_words`):
     #: "the risks, I have a fever now" is not a list.

@@ -97,30 +97,21 @@ class _Sentence:
 
 
 def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozenset[str] = frozenset(),
-               clause_words: frozenset[str] = frozenset(), cue_words: frozenset[str] = frozenset(),
-               sign_denials: frozenset[str] = frozenset()) -> list[_Sentence]:
+               clause_words: frozenset[str] = frozenset(), cue_words: frozenset[str] = frozenset()) -> list[_Sentence]:
     """The message as sentences of non-filler words. A colon that opens a list ("risks: infection, bleeding")
     joins it to its sentence as a comma. A colon before a denial that ends its item ("Fever: none.", not
     "none?") denies a short label before it (`Negation.denied_after`; up to three words since the last comma,
     no number, no `clause_words`): its words are noted in the sentence's memo as "denied". Any other colon
     after such a label joins the label to what follows ("Wound: red and hot"), unless the label holds a
-    `cue_words` word: "No better: still can't pass urine" says the urine, not "no". A short label before a comma (a
-    spaced dash is one) and a denial, or before a colon and a `sign_denials` word ("Leg weakness: no"), is noted
-    as "deny_if_sign": denied only if it holds a whole red-flag sign (see `_Language.deny_sign_labels`)."""
+    `cue_words` word: "No better: still can't pass urine" says the urine, not "no". Commas round fillers only
+    (", um,") are dropped with them."""
     out: list[tuple[list[Word], list[tuple[str, ...]]]] = [([], [])]
     denied: list[set[int]] = [set()]
-    if_sign: list[list[Span]] = [[]]
     pending: list[str] = []
     skip = -1
     for k, w in enumerate(words):
         if k == skip:
             continue
-        if w.raw in (":", COMMA) and _denies_item(words, k, denied_after | sign_denials, ends_sentence=True) \
-                and not (w.raw == ":" and words[k + 1].stem in denied_after):
-            item = out[-1][0]
-            start = max((i + 1 for i, x in enumerate(item) if x.raw == COMMA), default=0)
-            if _short_label(item[start:], clause_words):
-                if_sign[-1].append((start, len(item)))
         if w.raw == ":" and _denies_item(words, k, denied_after):
             item = out[-1][0]
             start = max((i + 1 for i, x in enumerate(item) if x.raw == COMMA), default=0)
@@ -135,20 +126,21 @@ def _sentences(words: list[Word], fillers: frozenset[str], denied_after: frozens
         if w.raw in SENTENCE_END:
             out.append(([], []))
             denied.append(set())
-            if_sign.append([])
             pending = []
         elif w.stem in fillers:
             pending.append(w.stem)
+        elif w.raw == COMMA and pending and out[-1][0] and out[-1][0][-1].raw == COMMA:
+            out[-1][0].pop()  # ", um," is read through: "he can't, um, perform"
+            pending = [*out[-1][1].pop(), *pending]
         else:
             out[-1][0].append(w)
             out[-1][1].append(tuple(pending))
             pending = []
     sentences = []
-    for (ws, before), no, labels in zip(out, denied, if_sign):
+    for (ws, before), no in zip(out, denied):
         if ws:
             sentences.append(_Sentence(ws, before))
             sentences[-1].memo["denied"] = no
-            sentences[-1].memo["deny_if_sign"] = labels
     return sentences
 
 
@@ -162,12 +154,11 @@ def _short_label(label: list[Word], clause_words: frozenset[str]) -> bool:
     return 0 < len(label) <= 3 and not any(x.stem in clause_words or not x.stem.isalpha() for x in label)
 
 
-def _denies_item(words: list[Word], k: int, denied_after: frozenset[str], ends_sentence: bool = False) -> bool:
-    """Is the colon at k followed by a denial that ends its item: "Fever: none." / "Fever: nil, ..."? With
-    ends_sentence, only one that ends its sentence: not "no, worse today"."""
+def _denies_item(words: list[Word], k: int, denied_after: frozenset[str]) -> bool:
+    """Is the colon at k followed by a denial that ends its item: "Fever: none." / "Fever: nil, ..."?"""
     return (k + 1 < len(words) and words[k + 1].stem in denied_after
             and (k + 2 == len(words) or words[k + 2].raw in SENTENCE_END and words[k + 2].raw != "?"
-                 or words[k + 2].raw == COMMA and not ends_sentence))
+                 or words[k + 2].raw == COMMA))
 
 
 def _opens_list(words: list[Word], k: int) -> bool:
@@ -241,7 +232,7 @@ class _Language:
         #: words a sentence may open with before a back-reference that joins it to the one before ("but this one")
         self.links = self._words(neg.contrasts) | self.join_words
         self.list_words = self._words(neg.list_words)
-        self.denied_after, self.sign_denials = self._words(neg.denied_after), self._words(neg.sign_denials)
+        self.denied_after = self._words(neg.denied_after)
         self.list_openers, self.list_item_words = self._strict(neg.list_openers), neg.list_item_words
         self.window = neg.window
         #: the first words of cues and of other people's markers ("no", "might", "friend")
@@ -657,19 +648,6 @@ class _Language:
                 or any(a == b for a, _ in self.all_spans(self.recent, sentence))
                 or any(a == b for a, _ in self.all_spans(self.past, sentence)))
 
-    def deny_sign_labels(self, sentences: list[_Sentence]) -> None:
-        """Deny each "deny_if_sign" label that is a whole red-flag sign and nothing else ("Leg weakness: no", "fever -
-        none"); not one that names an ability, a control or a change, where "no" reports the symptom ("Bowel
-        control - none", "Passing urine: no", "Bleeding stopped - no", "Leg weakness gone: no")."""
-        signs = [parts for _, _, parts in self.signs] + [[p] for _, _, fever in self.temperature for p in fever]
-        for sentence in sentences:
-            for a, b in sentence.memo.pop("deny_if_sign", ()):
-                for parts in signs:
-                    found = [[(x, y) for x, y in self.symptom_spans(p, sentence) if a <= x and y <= b] for p in parts]
-                    if all(found) and {k for part in found for x, y in part for k in range(x, y)} == set(range(a, b)):
-                        sentence.memo["denied"].update(range(a, b))
-                        break
-
     def writer_speaks(self, sentences: list[_Sentence]) -> bool:
         """Does the writer speak of themself anywhere ("I", "my")?"""
         return any(not self.writer.isdisjoint(self._words_at(k, s)) for s in sentences for k in range(len(s.words)))
@@ -895,10 +873,8 @@ class RedFlagDetector:
     def analyse(self, text: str, language: str) -> Analysis:
         lang = language if language in self.languages else next(iter(self.languages))
         L, lexicon = self.languages[lang], self.lexicons[lang]
-        sentences = _sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after,
-                               L.clause_starts, L.cue_words, L.sign_denials)
-        L.deny_sign_labels(sentences)
-        sentences = L.taken_on(sentences)
+        sentences = L.taken_on(_sentences([L.g_dropped(w) for w in lexicon.words(text)], L.fillers, L.denied_after,
+                                          L.clause_starts, L.cue_words))
         for key, holds in (("family_are_others", L.family_are_others), ("writer_speaks", L.writer_speaks)):
             if holds(sentences):  # said of the whole message, read in each sentence
                 for sentence in sentences:
