@@ -50,7 +50,9 @@ CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
                                   "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
                                   "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
                                   "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
-                                  "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments")]
+                                  "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments",
+                                  "logistics_sceptics_and_the_very_old", "we_writers_texting_and_long_feelings",
+                                  "aussie_irish_rumours_and_wrong_names")]
 #: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
 RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
                                                                         "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6",
@@ -59,7 +61,7 @@ RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("r
                                                                         "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23",
                                                                         "redflags_review", "redflags_review2", "redflags_review3",
                                                                         "redflags_review4", "redflags_review5", "redflags_review6",
-                                                                        "redflags_review7")]
+                                                                        "redflags_review7", "redflags_review8")]
 
 
 def read_labelled(path: Path) -> list[dict]:

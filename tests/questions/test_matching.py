@@ -52,7 +52,9 @@ GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "c
                 "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
                 "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
                 "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
-                "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments")
+                "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments",
+                "logistics_sceptics_and_the_very_old", "we_writers_texting_and_long_feelings",
+                "aussie_irish_rumours_and_wrong_names")
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
 RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
                  "redflags_r8", "redflags_r9", "redflags_r10",
@@ -85,7 +87,8 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
 
 @pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30),
                                            ("redflags_review4", 0.15), ("redflags_review5", 0.30),
-                                           ("redflags_review6", 0.05), ("redflags_review7", 0.05)])
+                                           ("redflags_review6", 0.05), ("redflags_review7", 0.05),
+                                           ("redflags_review8", 0.05)])
 def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
     people, sentences that go on, labels, dashes, "or"; the third review: present symptoms asked as questions,
@@ -96,7 +99,8 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     missed, one fewer than the rules before it; the rules it attacked were taken out. The sixth (quotations from
     a leaflet, checklist answers such as "Leg weakness gone: no"): 1 of 53 missed, as before it; the seventh
     ("the GP's notes say ...", "he mentioned", carers, "discharge"): 1 of 41. The rules these two attacked
-    (quotations, checklist "no", "notes say", "he mentioned") were taken out."""
+    (quotations, checklist "no", "notes say", "he mentioned") were taken out. The eighth ("has been gone", "you can
+    get", "your", "still so bad", "standing ... becomes unbearable"): 1 of 40, after its rules were taken out."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

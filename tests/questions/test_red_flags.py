@@ -225,6 +225,7 @@ def test_questions_that_report_a_symptom_still_raise_a_flag(engine, text, catego
 
 
 @pytest.mark.parametrize("text,category", [
+    ("I've taken the tablets exactly as prescribed and the pain in my back is still so bad", "severe-pain"),
     ("I feel like I need to go all the time but only a trickle comes out", "cauda-equina"),
     ("my last pee was at breakfast and it's nearly midnight", "cauda-equina"),
     ("bladder feels full but nothing happens when I try", "cauda-equina"),
@@ -500,6 +501,8 @@ def test_clinical_words_patients_and_carers_pick_up(engine, text, category):
 
 
 @pytest.mark.parametrize("text", [
+    "I can't shake the feeling it will go wrong like my sister's op. What are the risks?",
+    "the wound pain is fine but the itching is still so bad",
     "afebrile, wound clean and dry, just a bit tender",
     "my neighbour got an infection after his back op, could that happen to me?",
     "a friend at the club fainted after his surgery and it worries me",
