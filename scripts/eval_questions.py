@@ -33,35 +33,13 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "faq-dev.jsonl"
+sys.path.insert(0, str(ROOT / "tests" / "questions"))
+from labelled_sets import GENERAL, RED_FLAGS, REVIEWS  # noqa: E402
+
 #: Our own labelled messages the matching settings are calibrated on (the shared dev set is not among them).
-CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl"
-                     for name in ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse",
-                                  "phone_writers", "five_writers", "clinical_words", "five_more_writers",
-                                  "second_language_and_family", "dictation_and_comparisons",
-                                  "two_questions_and_texting", "comparisons_and_short_messages",
-                                  "formal_and_mixed_up_terms", "retirees_and_journey_order",
-                                  "anxious_busy_and_search_style", "conditions_and_myths", "families_far_away_and_vague",
-                                  "everyday_words_and_professionals", "rural_comparisons_and_yes_no",
-                                  "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
-                                  "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
-                                  "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
-                                  "working_previous_treatments_and_spouses", "night_typos_and_single_words",
-                                  "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
-                                  "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
-                                  "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
-                                  "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
-                                  "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments",
-                                  "logistics_sceptics_and_the_very_old", "we_writers_texting_and_long_feelings",
-                                  "aussie_irish_rumours_and_wrong_names")]
+CALIBRATION_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in GENERAL]
 #: Messages labelled only for urgency (their `expect` is not meaningful): for the red-flag meaning check.
-RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", "redflags_r", "redflags_r2",
-                                                                        "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6",
-                                                                        "redflags_r7", "redflags_r8", "redflags_r9", "redflags_r10", "redflags_r11",
-                                                                        "redflags_r12", "redflags_r13", "redflags_r14",
-                                                                        "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23",
-                                                                        "redflags_review", "redflags_review2", "redflags_review3",
-                                                                        "redflags_review4", "redflags_review5", "redflags_review6",
-                                                                        "redflags_review7", "redflags_review8")]
+RED_FLAG_FILES = [ROOT / "tests" / "questions" / f"{name}.jsonl" for name in ("redflags_context", *RED_FLAGS, *REVIEWS)]
 
 
 def read_labelled(path: Path) -> list[dict]:

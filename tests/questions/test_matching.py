@@ -6,6 +6,7 @@ from carejourney.pathways.loader import parse_pathway, BUILTIN_DIR
 from carejourney.questions.box import engine_for
 
 from conftest import labelled
+from labelled_sets import GENERAL, RED_FLAGS, REVIEWS
 
 
 @pytest.mark.parametrize("text,faq_id", [
@@ -37,35 +38,11 @@ def test_off_topic_questions_get_no_answer(engine, text):
     assert result.faq_id is None and result.answer is None and not result.urgent, (text, result)
 
 
-#: Labelled like the shared dev set, each written by a different author who never saw the pathway's phrasings.
-GENERAL_SETS = ("examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse", "phone_writers",
-                "five_writers", "clinical_words", "five_more_writers", "second_language_and_family",
-                "dictation_and_comparisons", "two_questions_and_texting",
-                "comparisons_and_short_messages", "formal_and_mixed_up_terms",
-                "retirees_and_journey_order", "anxious_busy_and_search_style", "conditions_and_myths",
-                "families_far_away_and_vague", "everyday_words_and_professionals",
-                "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
-                "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
-                "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
-                "working_previous_treatments_and_spouses", "night_typos_and_single_words",
-                "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
-                "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
-                "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
-                "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
-                "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments",
-                "logistics_sceptics_and_the_very_old", "we_writers_texting_and_long_feelings",
-                "aussie_irish_rumours_and_wrong_names")
-#: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is labelled.
-RED_FLAG_SETS = ("redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
-                 "redflags_r8", "redflags_r9", "redflags_r10",
-                 "redflags_r11", "redflags_r12", "redflags_r13",
-                 "redflags_r14", "redflags_r15", "redflags_r16",
-                 "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21", "redflags_r22", "redflags_r23")
 
 
 def test_the_projects_labelled_messages(engine):
     """Our own labelled messages: every urgent one flagged, hardly a false alarm, nine in ten topics right."""
-    rows = [r for name in GENERAL_SETS for r in labelled(f"{name}.jsonl")]
+    rows = [r for name in GENERAL for r in labelled(f"{name}.jsonl")]
     results = [(r, engine.triage(r["text"])) for r in rows]
     assert [r["text"] for r, res in results if r["urgent"] and not res.urgent] == []
     non_urgent = [(r, res) for r, res in results if not r["urgent"]]
@@ -77,7 +54,7 @@ def test_the_projects_labelled_messages(engine):
 
 def test_red_flag_sets_written_to_trip_the_box_up(engine):
     """Lay words, typos, euphemisms and symptoms buried mid-message; and look-alikes meant to raise false alarms."""
-    rows = [r for name in RED_FLAG_SETS for r in labelled(f"{name}.jsonl")]
+    rows = [r for name in RED_FLAGS for r in labelled(f"{name}.jsonl")]
     results = [(r, engine.triage(r["text"]).urgent) for r in rows]
     urgent = [flagged for r, flagged in results if r["urgent"]]
     calm = [flagged for r, flagged in results if not r["urgent"]]
@@ -85,10 +62,7 @@ def test_red_flag_sets_written_to_trip_the_box_up(engine):
     assert sum(calm) / len(calm) <= 0.08
 
 
-@pytest.mark.parametrize("name,may_miss", [("redflags_review", 0.05), ("redflags_review2", 0.05), ("redflags_review3", 0.30),
-                                           ("redflags_review4", 0.15), ("redflags_review5", 0.30),
-                                           ("redflags_review6", 0.05), ("redflags_review7", 0.05),
-                                           ("redflags_review8", 0.05)])
+@pytest.mark.parametrize("name,may_miss", REVIEWS.items())
 def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     """Messages written to make the word rules silence an urgent message (lists, checklists, stories, other
     people, sentences that go on, labels, dashes, "or"; the third review: present symptoms asked as questions,

@@ -1,0 +1,48 @@
+"""Our own labelled message sets in this folder, by what they are labelled for.
+
+One list for the tests (test_matching.py) and for `scripts/eval_questions.py` (calibration), so a new set is
+added in one place.
+"""
+
+#: Labelled like the shared dev set (topic or abstention, and urgency), each written by a different author who
+#: never saw the pathway's phrasings. In the order they were written: calibration splits them in this order.
+GENERAL = (
+    "examples", "holdout", "unseen", "unseen2", "older_patients", "caregivers", "nurse", "phone_writers",
+    "five_writers", "clinical_words", "five_more_writers", "second_language_and_family",
+    "dictation_and_comparisons", "two_questions_and_texting", "comparisons_and_short_messages",
+    "formal_and_mixed_up_terms", "retirees_and_journey_order", "anxious_busy_and_search_style",
+    "conditions_and_myths", "families_far_away_and_vague", "everyday_words_and_professionals",
+    "rural_comparisons_and_yes_no", "long_emails_recovery_and_skeptics", "terse_dictation_and_elderly",
+    "start_of_journey_and_indirect", "jokes_procedure_day_and_checkups",
+    "emotional_care_homes_and_second_language", "requests_leaflet_and_several_questions",
+    "working_previous_treatments_and_spouses", "night_typos_and_single_words",
+    "search_style_facts_and_grandparents", "fears_adult_children_and_repeats",
+    "half_understood_busy_and_long_stories", "downplayers_others_and_hard_of_hearing",
+    "neighbours_surgery_voice_typing_and_work", "polite_pensioners_southern_and_grandchildren",
+    "recovery_diaries_early_steps_and_mixed_questions", "understaters_statements_and_one_liners",
+    "clinicians_forums_and_frustrated", "world_englishes_capitals_and_other_treatments",
+    "logistics_sceptics_and_the_very_old", "we_writers_texting_and_long_feelings",
+    "aussie_irish_rumours_and_wrong_names"
+)
+
+#: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
+#: labelled.
+RED_FLAGS = (
+    "redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
+    "redflags_r8", "redflags_r9", "redflags_r10", "redflags_r11", "redflags_r12", "redflags_r13", "redflags_r14",
+    "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21",
+    "redflags_r22", "redflags_r23"
+)
+
+#: Adversarial reviews of the red-flag word rules (only urgency is labelled), with the share of their urgent
+#: messages the rules may miss (see test_matching.test_an_adversarial_review_of_the_rules).
+REVIEWS = {
+    "redflags_review": 0.05,
+    "redflags_review2": 0.05,
+    "redflags_review3": 0.3,
+    "redflags_review4": 0.15,
+    "redflags_review5": 0.3,
+    "redflags_review6": 0.05,
+    "redflags_review7": 0.05,
+    "redflags_review8": 0.05,
+}
