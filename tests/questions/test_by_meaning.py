@@ -80,8 +80,30 @@ def test_without_thresholds_in_the_pathway_only_the_word_rules_flag(mild):
     ("temp was 37.1 this morning, all good", "infection"),
     ("could the procedure make me lose control of my bladder?", "cauda-equina"),
     ("no fever and no chills here", "infection"),
+    # the patient's own pain score below 7 out of 10 says the pain is not severe
+    ("Mom's back is sore around the incision, about 3/10, day two. She's taking Tylenol and it helps.", "severe-pain"),
+    ("the pain was bad the first evening but the meds sorted it and now its a 2 out of 10", "severe-pain"),
 ])
 def test_where_the_word_rules_read_a_symptom_as_denied_asked_or_normal_the_meaning_check_defers(engine, text, category):
     analysis = engine.detector.analyse(text, "en")
     assert analysis.flag is None and category in analysis.settled
     assert not engine.triage(text).urgent
+
+
+def test_pain_scores_are_read_out_of_10_and_only_where_the_sentence_speaks_of_pain():
+    from carejourney.questions.red_flags import pain_score_pattern, pain_scores
+    from carejourney.questions.text import stem
+
+    pattern, said_of = pain_score_pattern(["out of", "outta"]), frozenset(stem(w) for w in ["pain", "sore", "back"])
+    assert pain_scores("pain 3/10 today, was 4 out of 10, back two outta ten", pattern, said_of) == [3, 4, 2]
+    assert pain_scores("I'd give the parking 2/10. Sore back is 10/10", pattern, said_of) == [10]
+    assert pain_scores("back appointment on 1/10/2025, pain 12/10", pattern, said_of) == []
+
+
+@pytest.mark.parametrize("text", [
+    "my pain is 5/10 but the tablets do nothing at all",  # the word rules still see uncontrolled pain
+    "pain was 3/10 yesterday, tonight 9 out of 10 and climbing",  # a severe score among the scores
+    "Took max dose, still 10/10",
+])
+def test_a_low_score_does_not_hide_pain_the_rules_or_a_high_score_report(engine, text):
+    assert engine.triage(text).red_flag == "severe-pain", text

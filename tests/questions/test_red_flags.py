@@ -639,3 +639,31 @@ def test_what_mine_and_questions_take_up(engine, text, urgent):
 ])
 def test_hesitations_and_discharge(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # bleeding that pressure does not stop, in second-language and everyday words
+    ("Blood is coming from the place of operation, I press 30 minute and still it is coming.", True),
+    ("I've gone through the whole pack of dressings since this morning, it keeps leaking red", True),
+    # night sweats, feeling hot then cold
+    ("Woke up sweating and had soaked the sheets, feel rough", True),
+    ("I keep going hot then cold since last night", True),
+    ("Should I use a hot then cold pack on my back?", False),
+    ("I was drenched in sweat after my walk on the treadmill, fine otherwise", False),
+    # breathless, pre-fainting
+    ("Can't finish a sentence without stopping for air since this morning", True),
+    ("I can't finish the sentence on page 3 of the consent form, the print is cut off", False),
+    ("I passed wind and then felt really lightheaded and went grey and clammy", True),
+    # "winded" is breathless, passing wind is not
+    ("Is passing wind a lot normal after the sedation?", False),
+    ("Lots of trapped wind since the procedure, is that normal?", False),
+    # a leg without strength, uncontrolled pain, a headache that comes on sitting up
+    ("my right foot hasn't got the strength to push the brake down, it was fine last week", True),
+    ("I don't have the strength in my left foot to push the pedal, started yesterday", True),
+    ("Back is 10/10 and the tablets they gave me have done nothing", True),
+    ("I've done nothing but rest, still taking my painkillers", False),
+    ("I can't sit up to eat because my head starts pounding after a minute, so I eat lying down", True),
+    ("3am pain in lower back thru the roof meds not doing nothin", True),
+])
+def test_pressure_night_sweats_air_strength_and_wind(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text

@@ -214,6 +214,18 @@ class Temperature(Model):
     fever_words: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
 
 
+class PainScore(Model):
+    """Pain scores the patient gives out of 10 ("3/10", "a 4 out of 10"): when every score in a message is below
+    `severe_from`, the message itself says the pain is not severe, and the meaning check does not raise this flag
+    (the word rules still do: "pain 5/10 but the tablets do nothing")."""
+
+    severe_from: float = Field(gt=0, le=10)
+    #: Words between a score and the 10 ("out of", "outta"); "3/10" needs none.
+    out_of: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
+    #: A score counts only in a sentence with one of these words ("pain", "sore", "back"): "parking 2/10" is no score.
+    said_of: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
+
+
 class RedFlag(Model):
     id: Slug
     #: For the care team: what the category is.
@@ -222,6 +234,7 @@ class RedFlag(Model):
     instruction: Text
     signs: Annotated[dict[str, list[str]], AfterValidator(_check_languages)]
     temperature: Temperature | None = None
+    pain_score: PainScore | None = None
     #: Messages that report this red flag now, in the many ways patients say it: the meaning check
     #: (`QuestionBox.by_meaning`) compares each message with them.
     examples: Annotated[dict[str, list[str]], AfterValidator(_check_languages)] = {}
@@ -309,11 +322,11 @@ class QuestionBox(Model):
                     for name in TERM_REF.findall(sign):
                         if name not in rules.terms:
                             problems.append(f"[{i}].signs.{lang}[{j}]: '{{{name}}}' is not one of languages.{lang}.terms")
-            if flag.temperature:
-                for field in ("reading_words", "fever_words"):
-                    for lang in getattr(flag.temperature, field):
+            for section, fields in (("temperature", ("reading_words", "fever_words")), ("pain_score", ("out_of", "said_of"))):
+                for field in fields if getattr(flag, section) else ():
+                    for lang in getattr(getattr(flag, section), field):
                         if lang not in languages:
-                            problems.append(f"[{i}].temperature.{field}.{lang}: there is no languages.{lang} entry")
+                            problems.append(f"[{i}].{section}.{field}.{lang}: there is no languages.{lang} entry")
         if problems:
             raise ValueError("; ".join(problems))
         return flags

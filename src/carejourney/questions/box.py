@@ -69,35 +69,36 @@ class QuestionEngine:
         self.flags = {f.id: f for f in box.red_flags}
         self.entries = {e.id: e for e in pathway.faq}
         self.detector = RedFlagDetector(box, known_words)
-        vectors_for = vectors_for or encode
+        # every sentence of every language in one call, so the vector stores are read once
+        ranked_topics = {lang: topics(pathway, lang) for lang in box.languages} if pathway.faq else {}
+        faq_sentences = {lang: [s for t in ts for s in t.sentences] for lang, ts in ranked_topics.items()}
+        examples = {lang: [(f.id, text) for f in box.red_flags for text in f.examples.get(lang, [])]
+                    for lang in box.languages}
+        net_sentences = {lang: [text for _, text in examples[lang]] + box.look_alikes.get(lang, [])
+                         for lang in box.languages if examples[lang]}
+        wanted = [s for group in (faq_sentences, net_sentences) for ss in group.values() for s in ss]
+        row = {s: i for i, s in enumerate(dict.fromkeys(wanted))}
+        vectors = (vectors_for or encode)(list(row))
+
+        def vectors_of(sentences: list[str]) -> np.ndarray:
+            return vectors[[row[s] for s in sentences]] if sentences else np.empty((0, vectors.shape[1]), np.float32)
+
         self.rankers: dict[str, FaqRanker] = {}
-        for lang, rules in box.languages.items():
-            lang_topics = topics(pathway, lang)
-            if not pathway.faq:
-                continue
-            sentences = [s for t in lang_topics for s in t.sentences]
+        for lang, lang_topics in ranked_topics.items():
             self.rankers[lang] = FaqRanker(
-                lang_topics, vectors_for(sentences), box.matching,
-                frozenset(stem(w) for w in rules.stopwords), known_words,
+                lang_topics, vectors_of(faq_sentences[lang]), box.matching,
+                frozenset(stem(w) for w in box.languages[lang].stopwords), known_words,
             )
         #: Built whenever the pathway has red-flag examples (calibration needs them); used when `by_meaning` is set.
+        #: The red-flag examples against the calm sentences: look-alikes, FAQ phrasings and off-topic examples.
         self.nets: dict[str, ExampleNet] = {}
-        for lang in box.languages:
-            net = self._example_net(lang, vectors_for)
-            if net is not None:
-                self.nets[lang] = net
-
-    def _example_net(self, lang: str, vectors_for: Callable[[list[str]], np.ndarray]) -> ExampleNet | None:
-        """The red-flag examples against the calm sentences: look-alikes, FAQ phrasings and off-topic examples."""
-        examples = [(f.id, text) for f in self.box.red_flags for text in f.examples.get(lang, [])]
-        look_alikes = self.box.look_alikes.get(lang, [])
-        if not examples:
-            return None
-        vectors = vectors_for([text for _, text in examples] + look_alikes)
-        calm = vectors[len(examples):]
-        if lang in self.rankers:
-            calm = np.concatenate([calm, self.rankers[lang].vectors])
-        return ExampleNet(examples, vectors[: len(examples)], calm) if len(calm) else None
+        for lang, sentences in net_sentences.items():
+            found = vectors_of(sentences)
+            calm = found[len(examples[lang]):]
+            if lang in self.rankers:
+                calm = np.concatenate([calm, self.rankers[lang].vectors])
+            if len(calm):
+                self.nets[lang] = ExampleNet(examples[lang], found[: len(examples[lang])], calm)
 
     def rank(self, text: str, language: str = DEFAULT_LANGUAGE, vector: np.ndarray | None = None) -> list[Ranked]:
         ranker = self.rankers.get(language) or self.rankers[DEFAULT_LANGUAGE]

@@ -35,6 +35,7 @@ used for answer matching. Typos are corrected against the words the rules use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
@@ -243,6 +244,7 @@ class _Language:
     def _read_flags(self, box: QuestionBox, lang: str) -> None:
         self.signs: list[tuple[RedFlag, str, list[Phrase]]] = []
         self.temperature: list[tuple[RedFlag, list[Phrase], list[Phrase]]] = []
+        self.pain_scores: list[tuple[RedFlag, re.Pattern[str], frozenset[str]]] = []
         for flag in box.red_flags:
             for sign in flag.signs.get(lang, []):
                 parts = [_compile(p, self.fillers) for p in sign_parts(sign)]
@@ -252,6 +254,9 @@ class _Language:
             if t and lang in t.fever_words:
                 readings, fevers = t.reading_words.get(lang, []), t.fever_words[lang]
                 self.temperature.append((flag, self._plain(readings), self._plain(fevers)))
+            if flag.pain_score and lang in flag.pain_score.out_of:
+                said_of = frozenset(stem(w) for w in flag.pain_score.said_of.get(lang, []))
+                self.pain_scores.append((flag, pain_score_pattern(flag.pain_score.out_of[lang]), said_of))
         self.sign_parts = list(dict.fromkeys(p for _, _, parts in self.signs for p in parts))
 
     def _vocabulary(self) -> set[str]:
@@ -855,7 +860,7 @@ class Analysis:
     text_for_matching: str
     #: Red flags the message speaks of only in ways that do not raise them: their words are denied, asked
     #: about, over or part of an idiom ("could it make me lose control of my bladder?", "the bleeding stopped
-    #: straight away"), or a temperature is given that is normal. The meaning check (by_meaning.py) defers
+    #: straight away"), or a temperature is given that is normal, or every pain score is below severe. The meaning check (by_meaning.py) defers
     #: to the rules on these.
     settled: frozenset[str] = frozenset()
 
@@ -904,6 +909,10 @@ class RedFlagDetector:
                 found[flag.id] = hit
             elif considered:
                 otherwise.add(flag.id)
+        for flag, pattern, said_of in L.pain_scores:
+            scores = pain_scores(text, pattern, said_of)
+            if scores and max(scores) < flag.pain_score.severe_from:
+                otherwise.add(flag.id)  # "about 3/10, the tablets help": the patient's own score says not severe
         first = next((found[c] for c in self.order if c in found), None)
         return Analysis(first, _cut(text, cuts), frozenset(otherwise - set(found)))
 
@@ -1013,6 +1022,29 @@ def _reading(words: list[Word], i: int, near_cue: bool) -> tuple[float, str] | N
     if 34 <= value <= 45:
         return value, said
     return ((value - 32) / 1.8, said) if 91 <= value <= 113 else None
+
+
+_SCORE = r"(\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+def pain_score_pattern(out_of: list[str]) -> re.Pattern[str]:
+    """Scores out of 10 as patients write them: "3/10", "3 / 10", "4 out of 10", "two outta ten"."""
+    words = "|".join(r"\s+".join(map(re.escape, w.lower().split())) for w in out_of)
+    return re.compile(rf"(?<![\w./]){_SCORE}(?:\s*/\s*|\s+(?:{words})\s+)(?:10|ten)(?![\w/]|\.\d)")
+
+
+def pain_scores(text: str, pattern: re.Pattern[str], said_of: frozenset[str]) -> list[float]:
+    """The pain scores out of 10 in the message: in sentences with a word of `said_of` ("pain", "sore", "back"),
+    so "I'd give the parking 2/10" is no score."""
+    found: list[float] = []
+    for sentence in re.split(r"[.!?;\n]+(?!\d)", normalise(text)):
+        if said_of.isdisjoint(stem(w) for w in re.findall(r"[a-z]+", sentence)):
+            continue
+        for m in pattern.finditer(sentence):
+            value = float(DIGITS.get(m.group(1), 10 if m.group(1) == "ten" else m.group(1)))
+            if value <= 10:
+                found.append(value)
+    return found
 
 
 def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
