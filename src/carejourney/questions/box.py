@@ -78,7 +78,7 @@ class QuestionEngine:
                          for lang in box.languages if examples[lang]}
         wanted = [s for group in (faq_sentences, net_sentences) for ss in group.values() for s in ss]
         row = {s: i for i, s in enumerate(dict.fromkeys(wanted))}
-        vectors = (vectors_for or encode)(list(row))
+        vectors = (vectors_for or encode)(list(row)) if row else np.empty((0, 1), np.float32)
 
         def vectors_of(sentences: list[str]) -> np.ndarray:
             return vectors[[row[s] for s in sentences]] if sentences else np.empty((0, vectors.shape[1]), np.float32)

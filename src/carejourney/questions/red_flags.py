@@ -28,6 +28,8 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
 - a checklist label joins its value ("Bladder: not emptying"); a spaced dash sets off a clause; the writer
   claiming what was listed ("I have all three") reports it;
 - the words of a `not_symptoms` phrase ("gave me the chills") are never part of a sign.
+- pain scores out of 10 all under `pain_score.severe_from` ("sore, about 3/10") keep the meaning check from
+  reading severe pain; the signs still apply ("5/10 but the tablets do nothing").
 
 Past and resolved symptoms block a sign like negated ones, but only negated ones are cut from the text
 used for answer matching. Typos are corrected against the words the rules use.
@@ -860,8 +862,8 @@ class Analysis:
     text_for_matching: str
     #: Red flags the message speaks of only in ways that do not raise them: their words are denied, asked
     #: about, over or part of an idiom ("could it make me lose control of my bladder?", "the bleeding stopped
-    #: straight away"), or a temperature is given that is normal, or every pain score is below severe. The meaning check (by_meaning.py) defers
-    #: to the rules on these.
+    #: straight away"), or a temperature is given that is normal, or every pain score is below severe ("3/10").
+    #: The meaning check (by_meaning.py) defers to the rules on these.
     settled: frozenset[str] = frozenset()
 
 
