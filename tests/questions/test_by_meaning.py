@@ -95,15 +95,25 @@ def test_pain_scores_are_read_out_of_10_and_only_where_the_sentence_speaks_of_pa
     from carejourney.questions.text import stem
 
     pattern, said_of = pain_score_pattern(["out of", "outta"]), frozenset(stem(w) for w in ["pain", "sore", "back"])
-    assert pain_scores("pain 3/10 today, was 4 out of 10, back two outta ten", pattern, said_of) == [3, 4, 2]
-    assert pain_scores("I'd give the parking 2/10. Sore back is 10/10", pattern, said_of) == [10]
-    assert pain_scores("back appointment on 1/10/2025, pain 12/10", pattern, said_of) == []
+    not_now = frozenset(stem(w) for w in ["was", "before", "lie", "people"])
+    assert pain_scores("pain 3/10 today, 4 out of 10, back two outta ten", pattern, said_of, not_now) == [3, 4, 2]
+    assert pain_scores("I'd give the parking 2/10. Sore back is 10/10", pattern, said_of, not_now) == [10]
+    assert pain_scores("back appointment on 1/10/2025, pain 12/10", pattern, said_of, not_now) == []
+    # not the pain now: a score before, at rest, of other people
+    assert pain_scores("my back is killing me, it was only 2/10 before", pattern, said_of, not_now) == []
+    assert pain_scores("the pain is 3/10 when I lie still", pattern, said_of, not_now) == []
+    assert pain_scores("3 out of 10 people have back pain after it", pattern, said_of, not_now) == []
+    assert pain_scores("the pain was bad but now its a 2/10", pattern, said_of, not_now) == [2]
 
 
 @pytest.mark.parametrize("text", [
     "my pain is 5/10 but the tablets do nothing at all",  # the word rules still see uncontrolled pain
     "pain was 3/10 yesterday, tonight 9 out of 10 and climbing",  # a severe score among the scores
     "Took max dose, still 10/10",
+    # a score from before, at rest or of other people does not hide the meaning check's reading
+    "My back is killing me, honestly never felt anything like it, it was only 2/10 before",
+    "I can't move for the pain, it was 3/10 at lunch",
+    "I can't move for the pain, it's 3/10 when I lie completely still though",
 ])
 def test_a_low_score_does_not_hide_pain_the_rules_or_a_high_score_report(engine, text):
     assert engine.triage(text).red_flag == "severe-pain", text

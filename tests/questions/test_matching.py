@@ -78,7 +78,10 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     (quotations, checklist "no", "notes say", "he mentioned") were taken out. The eighth ("has been gone", "you can
     get", "your", "still so bad", "standing ... becomes unbearable"): 1 of 40, after its rules were taken out. The
     ninth (passing wind, pressing, night sweats, stopping for air, strength, "done nothing"): 3 of 45 missed,
-    where the rules before it missed 9; the rules it showed too broad were narrowed or taken out."""
+    where the rules before it missed 9; the rules it showed too broad were narrowed or taken out. The tenth ("or
+    can't" after "if", a second temperature word, pain scores, "I'm the patient", "something to report"): 2 of
+    45, where the rules of the morning missed 3; "or can't", the second temperature word and "I'm the patient" were
+    taken out, and pain scores now count only in a clause about the pain now."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

@@ -224,6 +224,9 @@ class PainScore(Model):
     out_of: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
     #: A score counts only in a sentence with one of these words ("pain", "sore", "back"): "parking 2/10" is no score.
     said_of: Annotated[dict[str, Phrases], AfterValidator(_check_languages)]
+    #: A score in a clause with one of these says nothing of the pain now: "it was 2/10 before", "3/10 when I lie
+    #: still", "3 out of 10 people".
+    not_now: Annotated[dict[str, Phrases], AfterValidator(_check_languages)] = {}
 
 
 class RedFlag(Model):
@@ -322,7 +325,7 @@ class QuestionBox(Model):
                     for name in TERM_REF.findall(sign):
                         if name not in rules.terms:
                             problems.append(f"[{i}].signs.{lang}[{j}]: '{{{name}}}' is not one of languages.{lang}.terms")
-            for section, fields in (("temperature", ("reading_words", "fever_words")), ("pain_score", ("out_of", "said_of"))):
+            for section, fields in (("temperature", ("reading_words", "fever_words")), ("pain_score", ("out_of", "said_of", "not_now"))):
                 for field in fields if getattr(flag, section) else ():
                     for lang in getattr(getattr(flag, section), field):
                         if lang not in languages:

@@ -246,7 +246,7 @@ class _Language:
     def _read_flags(self, box: QuestionBox, lang: str) -> None:
         self.signs: list[tuple[RedFlag, str, list[Phrase]]] = []
         self.temperature: list[tuple[RedFlag, list[Phrase], list[Phrase]]] = []
-        self.pain_scores: list[tuple[RedFlag, re.Pattern[str], frozenset[str]]] = []
+        self.pain_scores: list[tuple[RedFlag, re.Pattern[str], frozenset[str], frozenset[str]]] = []
         for flag in box.red_flags:
             for sign in flag.signs.get(lang, []):
                 parts = [_compile(p, self.fillers) for p in sign_parts(sign)]
@@ -257,8 +257,9 @@ class _Language:
                 readings, fevers = t.reading_words.get(lang, []), t.fever_words[lang]
                 self.temperature.append((flag, self._plain(readings), self._plain(fevers)))
             if flag.pain_score and lang in flag.pain_score.out_of:
-                said_of = frozenset(stem(w) for w in flag.pain_score.said_of.get(lang, []))
-                self.pain_scores.append((flag, pain_score_pattern(flag.pain_score.out_of[lang]), said_of))
+                ps = flag.pain_score
+                said_of, not_now = (frozenset(stem(w) for w in words.get(lang, [])) for words in (ps.said_of, ps.not_now))
+                self.pain_scores.append((flag, pain_score_pattern(ps.out_of[lang]), said_of, not_now))
         self.sign_parts = list(dict.fromkeys(p for _, _, parts in self.signs for p in parts))
 
     def _vocabulary(self) -> set[str]:
@@ -911,8 +912,8 @@ class RedFlagDetector:
                 found[flag.id] = hit
             elif considered:
                 otherwise.add(flag.id)
-        for flag, pattern, said_of in L.pain_scores:
-            scores = pain_scores(text, pattern, said_of)
+        for flag, pattern, said_of, not_now in L.pain_scores:
+            scores = pain_scores(text, pattern, said_of, not_now)
             if scores and max(scores) < flag.pain_score.severe_from:
                 otherwise.add(flag.id)  # "about 3/10, the tablets help": the patient's own score says not severe
         first = next((found[c] for c in self.order if c in found), None)
@@ -1035,17 +1036,26 @@ def pain_score_pattern(out_of: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w./]){_SCORE}(?:\s*/\s*|\s+(?:{words})\s+)(?:10|ten)(?![\w/]|\.\d)")
 
 
-def pain_scores(text: str, pattern: re.Pattern[str], said_of: frozenset[str]) -> list[float]:
-    """The pain scores out of 10 in the message: in sentences with a word of `said_of` ("pain", "sore", "back"),
-    so "I'd give the parking 2/10" is no score."""
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]+", text)}
+
+
+def pain_scores(text: str, pattern: re.Pattern[str], said_of: frozenset[str],
+                not_now: frozenset[str] = frozenset()) -> list[float]:
+    """The pain scores out of 10 the message gives for now: in sentences with a word of `said_of` ("pain", "sore",
+    "back"), so "I'd give the parking 2/10" is no score; not in a clause (between commas, "and", "but") with a
+    word of `not_now` ("it was 2/10 before", "3/10 when I lie still", "3 out of 10 people")."""
     found: list[float] = []
     for sentence in re.split(r"[.!?;\n]+(?!\d)", normalise(text)):
-        if said_of.isdisjoint(stem(w) for w in re.findall(r"[a-z]+", sentence)):
+        if said_of.isdisjoint(_stems(sentence)):
             continue
-        for m in pattern.finditer(sentence):
-            value = float(DIGITS.get(m.group(1), 10 if m.group(1) == "ten" else m.group(1)))
-            if value <= 10:
-                found.append(value)
+        for clause in re.split(r",|\band\b|\bbut\b|\bthough\b", sentence):
+            if not not_now.isdisjoint(_stems(clause)):
+                continue
+            for m in pattern.finditer(clause):
+                value = float(DIGITS.get(m.group(1), 10 if m.group(1) == "ten" else m.group(1)))
+                if value <= 10:
+                    found.append(value)
     return found
 
 
