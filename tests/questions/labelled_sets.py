@@ -26,7 +26,9 @@ GENERAL = (
     "readers_apologisers_and_many_names", "families_second_language_and_helpers",
     "texters_recovery_checkins_and_cross", "veterans_other_spine_procedures_and_hearsay",
     "voice_typing_accessibility_and_mixed_stages", "short_english_active_retirees_and_yes_no",
-    "referrals_long_stories_shorthand_and_night_before"
+    "referrals_long_stories_shorthand_and_night_before", "long_drives_sceptics_run_ons_and_grandparent_carers",
+    "other_conditions_we_writers_thanks_and_order", "grandchildren_metaphors_regions_and_letter_words",
+    "months_later_other_clinics_hints_and_materials"
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
@@ -35,7 +37,7 @@ RED_FLAGS = (
     "redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
     "redflags_r8", "redflags_r9", "redflags_r10", "redflags_r11", "redflags_r12", "redflags_r13", "redflags_r14",
     "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21",
-    "redflags_r22", "redflags_r23", "redflags_r24", "redflags_r25"
+    "redflags_r22", "redflags_r23", "redflags_r24", "redflags_r25", "redflags_r26"
 )
 
 #: Adversarial reviews of the red-flag word rules (only urgency is labelled), with the share of their urgent
@@ -51,4 +53,5 @@ REVIEWS = {
     "redflags_review8": 0.05,
     "redflags_review9": 0.1,
     "redflags_review10": 0.05,
+    "redflags_review11": 0.05,
 }

@@ -667,3 +667,20 @@ def test_hesitations_and_discharge(engine, text, urgent):
 ])
 def test_pressure_night_sweats_air_strength_and_wind(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # a hedge before the first temperature word does not hide a reading stated from a later one
+    ("I think I might have a temperature, the thermometer says 38.6", True),
+    ("I think I might have a temperature, 38.5 on the ear thermometer. Could be nothing.", True),
+    # a condition does, and so does a question about a threshold
+    ("In case I get a temperature, my thermometer reads 38 as the cutoff?", False),
+    ("If I get a fever, what should the thermometer read, 38?", False),
+    ("Is a temperature of 38 counted as a fever for you or do you go by 38.5? Want to know before the op", False),
+    # brand-name painkillers, bruise colours, how the back is opened
+    ("Back's absolutely killing me mate, the Panadeine Forte they gave me is doing bugger all.", True),
+    ("Bruise around the incision, yellowish-purple, about 3 cm across. Not bleeding, only tender if I press it.", False),
+    ("Do they open up my whole back or is it done through a small hole?", False),
+])
+def test_hedged_readings_brand_names_and_common_questions(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text

@@ -82,6 +82,12 @@ class Negation(Model):
     pseudo: Phrases = []
     #: Words that make what follows hypothetical: "if", "what if", "risk of".
     hypothetical: Phrases = []
+    #: Hypothetical words that hedge a report of now ("I might have", "may be getting"): a temperature reading
+    #: hedged so, in a sentence with no `conditions` word before it, is also read from the temperature word
+    #: nearest to it ("I think I might have a temperature, the thermometer says 38.6").
+    hedges: Phrases = []
+    #: Words that set a condition ("if", "in case", "when", "once").
+    conditions: Phrases = []
     #: Words that make what comes before them hypothetical, in a clause that starts with a `questions`
     #: word: "is leg weakness a risk?", "can fainting be a side effect?" (not "is my leg weakness a side effect?").
     hypothetical_after: Phrases = []

@@ -213,7 +213,8 @@ class _Language:
 
     def _read_negation(self, neg: Negation) -> None:
         self.cues, self.pseudo = self._strict(neg.cues), self._strict(neg.pseudo)
-        self.hypothetical = self._strict(neg.hypothetical)
+        self.hypothetical, self.conditions = self._strict(neg.hypothetical), self._strict(neg.conditions)
+        self.hedges = self._strict(neg.hedges)
         self.hypothetical_after, self.questions = self._strict(neg.hypothetical_after), self._strict(neg.questions)
         self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
         self.past, self.recent = self._strict([*neg.past, *neg.other_causes]), self._strict(neg.recent)
@@ -794,6 +795,15 @@ class _Language:
             return HYPOTHETICAL  # "will I get a fever?", not "will the numbness wear off?"
         return ASSERTED
 
+    def reads_plainly(self, i: int, sentence: _Sentence) -> bool:
+        """Is the number at word i stated plainly: no condition before it in the sentence ("in case", "once"), and
+        its clause neither opens a question nor names another person ("is 38 the cut-off?", "38.4 for her")?"""
+        clauses = self.clauses(sentence)
+        start = self._clause_start(clauses, i)
+        own = {w.stem for w, c in zip(sentence.words, clauses) if c == clauses[i]}
+        return (not any(a < i for a, _ in self.all_spans(self.conditions, sentence))
+                and not self._opens_question(start, sentence) and own.isdisjoint(self.third_person))
+
     def _definite(self, span: Span, sentence: _Sentence) -> bool:
         """Is it a particular symptom, already there: "this numbness", "my leg", "between my legs"?"""
         first, end = span
@@ -954,8 +964,17 @@ class RedFlagDetector:
                 if reading is None:
                     continue
                 considered = True
-                said_from = min((k for k in cue_at if i - 8 <= k <= i), default=i)  # "temperature over 38"
-                if L.status((said_from, i + 1), sentence, set()) != ASSERTED:
+                cues = [k for k in sorted(cue_at) if i - 8 <= k <= i] or [i]
+                status = L.status((cues[0], i + 1), sentence, set())  # from the first cue: "temperature over 38"
+                before, cue = L.cue_before((cues[0], i + 1), sentence, set())
+                hedged = before == HYPOTHETICAL and any(a == cue for a, _ in L.all_spans(L.hedges, sentence))
+                if status == HYPOTHETICAL and hedged and L.reads_plainly(i, sentence):
+                    # a hedge, not a condition, before the reading's own cue: "I might have a temperature, the
+                    # thermometer says 38.6", "I might have a temperature, 38.5 on the ear thermometer"
+                    after = [k for k in sorted(cue_at) if i < k <= i + 4]
+                    spans = [(cues[-1], i + 1), *((i, k + 1) for k in after[:1])]
+                    status = max(L.status(span, sentence, set()) for span in spans)
+                if status != ASSERTED:
                     continue  # "a temp of 39 last year", "should I call if my temperature is over 38?"
                 celsius, said = reading
                 readings.append(celsius)
