@@ -28,7 +28,9 @@ GENERAL = (
     "voice_typing_accessibility_and_mixed_stages", "short_english_active_retirees_and_yes_no",
     "referrals_long_stories_shorthand_and_night_before", "long_drives_sceptics_run_ons_and_grandparent_carers",
     "other_conditions_we_writers_thanks_and_order", "grandchildren_metaphors_regions_and_letter_words",
-    "months_later_other_clinics_hints_and_materials"
+    "months_later_other_clinics_hints_and_materials", "shift_workers_descriptions_several_questions_and_chances",
+    "long_waits_reassurance_caribbean_and_african_english", "engineers_keywords_the_day_and_misremembered",
+    "very_old_open_surgery_friends_memory_and_greetings"
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
@@ -54,4 +56,5 @@ REVIEWS = {
     "redflags_review9": 0.1,
     "redflags_review10": 0.05,
     "redflags_review11": 0.05,
+    "redflags_review12": 0.05,
 }

@@ -84,7 +84,10 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     45, where the rules of the morning missed 3; "or can't", the second temperature word and "I'm the patient" were
     taken out, and pain scores now count only in a clause about the pain now. The eleventh (hedged temperature
     readings, brand-name painkillers, "open up my back"): 1 of 34 missed, where the rules before it missed 20; the
-    hedge rule was narrowed to hedges of now in a plain clause, the "open up" phrases to questions."""
+    hedge rule was narrowed to hedges of now in a plain clause, the "open up" phrases to questions. The twelfth
+    (Jamaican "cyaan" and "head a bus", "what are the chances", hours without passing water, "can't hold water"):
+    1 of 28, where the rules before it missed 5; "what are the chances" now needs "of", "can't hold water" was
+    taken out (idioms, hoses, vomiting)."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

@@ -684,3 +684,21 @@ def test_pressure_night_sweats_air_strength_and_wind(engine, text, urgent):
 ])
 def test_hedged_readings_brand_names_and_common_questions(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # Jamaican English
+    ("Mi cyaan hold mi water no more, it just a run out an mi nuh even feel it", True),
+    ("Mi head a bus when mi stand up, but when mi lie down it ease off", True),
+    # a carer's "he" after "home from the procedure" is the patient; hours without passing water
+    ("My husband has dementia so he can't tell me much, but since coming home from the procedure he hasn't passed "
+     "any water at all in 12 hours and keeps holding his lower belly.", True),
+    ("No urine leaks or anything for 48 hours now, really pleased", False),
+    # "what are the chances of" asks about a risk; "what are the odds my leg is this weak" reports one
+    ("What are the chances of severe uncontrolled pain afterwards?", False),
+    ("what are the odds of getting a fever or chills after mild", False),
+    ("What are the odds my leg is this weak from the sedation? I can't lift it off the bed", True),
+    ("His theory can't hold water", False),
+])
+def test_caribbean_english_carers_hours_and_chances(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text

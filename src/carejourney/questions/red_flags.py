@@ -30,6 +30,9 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
 - the words of a `not_symptoms` phrase ("gave me the chills") are never part of a sign.
 - pain scores out of 10 all under `pain_score.severe_from` ("sore, about 3/10") keep the meaning check from
   reading severe pain; the signs still apply ("5/10 but the tablets do nothing").
+- a temperature reading under a hedge ("I think I might have a temperature, the thermometer says 38.6") is read
+  from its nearest temperature word too, unless the sentence sets a condition ("if", "once") or the reading's
+  clause asks or names another person.
 
 Past and resolved symptoms block a sign like negated ones, but only negated ones are cut from the text
 used for answer matching. Typos are corrected against the words the rules use.
