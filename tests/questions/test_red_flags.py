@@ -682,7 +682,7 @@ def test_pressure_night_sweats_air_strength_and_wind(engine, text, urgent):
     ("Bruise around the incision, yellowish-purple, about 3 cm across. Not bleeding, only tender if I press it.", False),
     ("Do they open up my whole back or is it done through a small hole?", False),
 ])
-def test_hedged_readings_brand_names_and_common_questions(engine, text, urgent):
+def test_hedged_readings_brand_names_bruises_and_how_the_back_is_opened(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
 
 

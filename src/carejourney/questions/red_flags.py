@@ -798,9 +798,13 @@ class _Language:
             return HYPOTHETICAL  # "will I get a fever?", not "will the numbness wear off?"
         return ASSERTED
 
-    def reads_plainly(self, i: int, sentence: _Sentence) -> bool:
-        """Is the number at word i stated plainly: no condition before it in the sentence ("in case", "once"), and
-        its clause neither opens a question nor names another person ("is 38 the cut-off?", "38.4 for her")?"""
+    def hedged(self, first: int, i: int, sentence: _Sentence) -> bool:
+        """Is the reading at word i (said from the cue at `first`) only hedged ("I might have a temperature"), and
+        otherwise stated plainly: no condition before it in the sentence ("in case", "once"), and its clause
+        neither opens a question nor names another person ("is 38 the cut-off?", "38.4 for her")?"""
+        before, cue = self.cue_before((first, i + 1), sentence, set())
+        if before != HYPOTHETICAL or not any(a == cue for a, _ in self.all_spans(self.hedges, sentence)):
+            return False
         clauses = self.clauses(sentence)
         start = self._clause_start(clauses, i)
         own = {w.stem for w, c in zip(sentence.words, clauses) if c == clauses[i]}
@@ -969,9 +973,7 @@ class RedFlagDetector:
                 considered = True
                 cues = [k for k in sorted(cue_at) if i - 8 <= k <= i] or [i]
                 status = L.status((cues[0], i + 1), sentence, set())  # from the first cue: "temperature over 38"
-                before, cue = L.cue_before((cues[0], i + 1), sentence, set())
-                hedged = before == HYPOTHETICAL and any(a == cue for a, _ in L.all_spans(L.hedges, sentence))
-                if status == HYPOTHETICAL and hedged and L.reads_plainly(i, sentence):
+                if status == HYPOTHETICAL and L.hedged(cues[0], i, sentence):
                     # a hedge, not a condition, before the reading's own cue: "I might have a temperature, the
                     # thermometer says 38.6", "I might have a temperature, 38.5 on the ear thermometer"
                     after = [k for k in sorted(cue_at) if i < k <= i + 4]
@@ -1049,7 +1051,8 @@ def _reading(words: list[Word], i: int, near_cue: bool) -> tuple[float, str] | N
     return ((value - 32) / 1.8, said) if 91 <= value <= 113 else None
 
 
-_SCORE = r"(\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten)"
+SCORE_WORDS = {**DIGITS, "ten": 10}
+_SCORE = rf"(\d{{1,2}}(?:\.\d)?|{'|'.join(SCORE_WORDS)})"
 
 
 def pain_score_pattern(out_of: list[str]) -> re.Pattern[str]:
@@ -1075,7 +1078,7 @@ def pain_scores(text: str, pattern: re.Pattern[str], said_of: frozenset[str],
             if not not_now.isdisjoint(_stems(clause)):
                 continue
             for m in pattern.finditer(clause):
-                value = float(DIGITS.get(m.group(1), 10 if m.group(1) == "ten" else m.group(1)))
+                value = float(SCORE_WORDS.get(m.group(1), m.group(1)))
                 if value <= 10:
                     found.append(value)
     return found
