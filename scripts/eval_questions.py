@@ -13,8 +13,10 @@ Default FILE: ../shared/eval/faq-dev.jsonl next to the repository.
 - latency: p50/p95 of one `triage` call per message on a warm engine, this process on one core.
 
 --calibrate: choose the ranking weights and abstention threshold (see questions/calibration.py)
-on every other message of each topic in the files, report accuracy on the other half (held out), and print
-the `matching:` block to put in the pathway's question_box section.
+on every other message of each topic in the files (calibration.halves), report accuracy on the other half
+(held out), and print the `matching:` block to put in the pathway's question_box section. The first half is
+what the pathway's labelled_messages hold, so each of its messages is scored by an engine built without it
+(`out_of_fold`).
 """
 
 from __future__ import annotations
@@ -115,22 +117,41 @@ def report(name: str, s: dict, show_misses: bool) -> None:
             print(f"  miss {m['id']}: {m['text']!r} expected {m['expect'] or ('urgent' if m['urgent'] else 'abstain')}, got {m['got']['faq_id'] or m['got']['red_flag']} ({m['got']['confidence']})")
 
 
+def out_of_fold(engine, rows: list[dict]) -> list:
+    """For each row, an engine that has not learnt it, so calibration is not measured on the pathway's own examples.
+
+    Rows that are among the pathway's `labelled_messages` are split into two folds, each scored by an engine
+    built without that fold's messages; the other rows by `engine` itself.
+    """
+    from carejourney.questions.box import engine_for
+
+    box = engine.box
+    learnt = {t for by_answer in box.labelled_messages.values() for texts in by_answer.values() for t in texts}
+    fold_of = {t: i % 2 for i, t in enumerate(sorted({r["text"] for r in rows} & learnt))}
+    engines = {}
+    for fold in (0, 1) if fold_of else ():
+        left_out = {t for t, f in fold_of.items() if f == fold}
+        kept = {lang: {key: [t for t in texts if t not in left_out] for key, texts in by_answer.items()}
+                for lang, by_answer in box.labelled_messages.items()}
+        pathway = engine.pathway.model_copy(
+            update={"question_box": box.model_copy(update={"labelled_messages": kept})})
+        engines[fold] = engine_for(pathway)
+    return [engines[fold_of[r["text"]]] if r["text"] in fold_of else engine for r in rows]
+
+
 def fit_and_held_out(engine, paths: list[Path]) -> tuple[list, list]:
-    """The non-urgent messages of `paths` as calibration rows, split: every other message of each topic
-    (and of the off-topic ones) is held out."""
-    from carejourney.questions.calibration import Labelled
+    """The non-urgent messages of `paths` as calibration rows, split by calibration.halves (the first half is
+    what the pathway's labelled_messages hold, scored out of fold)."""
+    from carejourney.questions.calibration import Labelled, halves
 
     rows = [r for p in paths for r in read_labelled(p) if not r["urgent"]]
-    ranker = engine.rankers["en"]
-    texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in rows]  # as triage ranks them
+    first, second = halves(rows)
+    engines = out_of_fold(engine, first) + [engine] * len(second)
+    texts = [e.detector.analyse(r["text"], "en").text_for_matching for e, r in zip(engines, first + second)]  # as triage ranks them
     vectors = engine.encode(texts)
-    seen: dict[tuple, int] = {}
-    fit, held = [], []
-    for r, t, v in zip(rows, texts, vectors):
-        key = tuple(r["expect"])
-        seen[key] = seen.get(key, 0) + 1
-        (fit if seen[key] % 2 else held).append(Labelled(ranker.cosines(v), ranker.bm25_scores(t), frozenset(r["expect"])))
-    return fit, held
+    labelled = [Labelled(e.rankers["en"].cosines(v), e.rankers["en"].bm25_scores(t), frozenset(r["expect"]))
+                for e, r, t, v in zip(engines, first + second, texts, vectors)]
+    return labelled[: len(first)], labelled[len(first):]
 
 
 def calibrate_red_flags_by_meaning(engine, paths: list[Path]) -> dict | None:
@@ -142,9 +163,10 @@ def calibrate_red_flags_by_meaning(engine, paths: list[Path]) -> dict | None:
     if not engine.nets:
         return None
     rows = [r for p in paths for r in read_labelled(p)]
+    engines = out_of_fold(engine, rows)
     analyses = [engine.detector.analyse(r["text"], "en") for r in rows]
     vectors = engine.encode([a.text_for_matching for a in analyses])
-    likes = [engine.likeness(a, v) for a, v in zip(analyses, vectors)]  # None: the word rules settled it
+    likes = [e.likeness(a, v) for e, a, v in zip(engines, analyses, vectors)]  # None: the word rules settled it
     similarity = np.array([-1.0 if x is None else x.similarity for x in likes])
     lead = np.array([-1.0 if x is None else x.lead for x in likes])
     choice = calibrate_by_meaning(similarity, lead, np.array([r["urgent"] for r in rows]))

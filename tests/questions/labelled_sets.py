@@ -30,7 +30,9 @@ GENERAL = (
     "other_conditions_we_writers_thanks_and_order", "grandchildren_metaphors_regions_and_letter_words",
     "months_later_other_clinics_hints_and_materials", "shift_workers_descriptions_several_questions_and_chances",
     "long_waits_reassurance_caribbean_and_african_english", "engineers_keywords_the_day_and_misremembered",
-    "very_old_open_surgery_friends_memory_and_greetings"
+    "very_old_open_surgery_friends_memory_and_greetings", "pharmacy_shorthand_and_spouses_typing",
+    "emails_other_conditions_and_gym_goers", "indian_filipino_nigerian_teachers_and_gp_quotes",
+    "diaries_half_remembered_terms_and_materials",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
@@ -39,7 +41,7 @@ RED_FLAGS = (
     "redflags_r", "redflags_r2", "redflags_r3", "redflags_r4", "redflags_r5", "redflags_r6", "redflags_r7",
     "redflags_r8", "redflags_r9", "redflags_r10", "redflags_r11", "redflags_r12", "redflags_r13", "redflags_r14",
     "redflags_r15", "redflags_r16", "redflags_r17", "redflags_r18", "redflags_r19", "redflags_r20", "redflags_r21",
-    "redflags_r22", "redflags_r23", "redflags_r24", "redflags_r25", "redflags_r26"
+    "redflags_r22", "redflags_r23", "redflags_r24", "redflags_r25", "redflags_r26", "redflags_r27",
 )
 
 #: Adversarial reviews of the red-flag word rules (only urgency is labelled), with the share of their urgent

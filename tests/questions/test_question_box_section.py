@@ -99,3 +99,26 @@ def test_a_sign_of_only_wildcards_is_refused_with_its_line():
     line = _line_of(bad, "    - id: leg-weakness")  # the red flag whose signs are wrong
     assert problem.startswith(f"mild.yaml:{line}: question_box.red_flags[1]: signs.en[")
     assert problem.endswith("'*' alone would match any word: name at least one word or term")
+
+
+def test_labelled_messages_under_an_unknown_answer_are_refused_with_their_line():
+    bad = _section_edit("      what-is-mild:\n", "      what-is-mlid:\n")
+    [problem] = _problems(bad)
+    assert problem.startswith(f"mild.yaml:{_line_of(bad, '      what-is-mlid:')}: question_box.labelled_messages.en.what-is-mlid: "
+                              "'what-is-mlid' is neither an FAQ entry id nor no-answer (FAQ: what-is-mild, causes,")
+
+
+def test_a_clinic_can_teach_the_box_with_labelled_messages(engine):
+    """Messages a clinic files under an answer, or under no-answer, bring similar messages the same outcome (an entry's
+    closeness is the mean of its two closest sentences, so one filed message is enough only when it is very close)."""
+    taxi, physio = "will the clinic send a taxi for me", "can my physiotherapist come in with me on the day"
+    assert engine.triage(taxi).faq_id == "prepare" and engine.triage(physio).faq_id is None
+    start = MILD_TEXT.index("\n  labelled_messages:\n")
+    block = MILD_TEXT[start:].replace("      no-answer:\n", '      no-answer:\n        - "does the clinic arrange a taxi to bring patients in"\n', 1)
+    block = block.replace("      prepare:\n", '      prepare:\n        - "is it alright if my physio comes along with me on the procedure day"\n'
+                          '        - "can my physiotherapist be with me on the day of the procedure"\n', 1)
+    text = MILD_TEXT[:start] + block
+    edited = parse_pathway(text, "mild.yaml")
+    custom = QuestionEngine(edited, engine.encode, sentence_vectors, engine.detector.lexicons["en"].known)
+    assert custom.triage(taxi).faq_id is None
+    assert custom.triage(physio).faq_id == "prepare"

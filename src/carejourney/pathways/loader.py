@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from carejourney.pathways.events import EVENT_TYPES
+from carejourney.pathways.question_box import NO_ANSWER
 from carejourney.pathways.schema import Pathway
 
 BUILTIN_DIR = Path(__file__).parent
@@ -126,6 +127,13 @@ def semantic_problems(p: Pathway) -> Iterator[tuple[Loc, str]]:
                 yield from check_match(("steps", i, "advance_when", "all_of", j), m.event)
             if step.advance_when.conservative_care_complete and p.conservative_care is None:
                 yield ("steps", i, "advance_when", "conservative_care_complete"), "needs a conservative_care section"
+    if p.question_box:
+        answers = [f.id for f in p.faq]
+        for lang, labelled in p.question_box.labelled_messages.items():
+            for key in labelled:
+                if key != NO_ANSWER and key not in answers:
+                    yield (("question_box", "labelled_messages", lang, key),
+                           f"'{key}' is neither an FAQ entry id nor {NO_ANSWER} (FAQ: {', '.join(answers) or 'none'})")
     if p.outcomes:
         yield from p.outcomes.problems(recordable)
     if p.reminders:

@@ -13,6 +13,10 @@ Everything the question box knows lives here, so a clinic can edit it without to
   any order; a part is consecutive words, where `word*` matches any word starting with `word`, `*`
   any one word and `{term}` any phrase of that term.
 - `off_topic`: examples of questions the FAQ does not answer, so similar ones get no answer either.
+- `labelled_messages`: real patients' messages, per language, under the FAQ entry that answers each (or
+  `no-answer` when none does): more examples for the ranking, beside the hand-written phrasings and
+  off-topic examples. Ours are written by `scripts/labelled_messages.py` from half of our labelled sets; the
+  other half stays out, to measure the box on messages it has not seen.
 - `matching`: how answers are ranked and when the box abstains (weights and threshold calibrated on
   data by `scripts/eval_questions.py --calibrate`).
 """
@@ -26,6 +30,8 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 
 from carejourney.pathways.schema_base import DEFAULT_LANGUAGE, LANGUAGE, Model, Slug, Text
 
+#: The `labelled_messages` key for messages no FAQ entry answers (the care team replies).
+NO_ANSWER = "no-answer"
 TERM_REF = re.compile(r"\{([^{}]*)\}")
 TERM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 WORD = re.compile(r"^(?:[a-z0-9']+\*?|\*)$")
@@ -301,6 +307,9 @@ class QuestionBox(Model):
     look_alikes: Annotated[dict[str, list[str]], AfterValidator(_check_languages)] = {}
     #: The meaning check's thresholds; without them only the word rules raise red flags.
     by_meaning: ByMeaning | None = None
+    #: Patients' messages per language, under the FAQ entry id that answers each or NO_ANSWER (see the module
+    #: docstring): examples for the ranking like phrasings and off-topic examples.
+    labelled_messages: Annotated[dict[str, dict[str, list[str]]], AfterValidator(_check_languages)] = {}
 
     @field_validator("languages")
     @classmethod

@@ -90,13 +90,15 @@ class QuestionEngine:
                 frozenset(stem(w) for w in box.languages[lang].stopwords), known_words,
             )
         #: Built whenever the pathway has red-flag examples (calibration needs them); used when `by_meaning` is set.
-        #: The red-flag examples against the calm sentences: look-alikes, FAQ phrasings and off-topic examples.
+        #: The red-flag examples against the calm sentences: look-alikes, FAQ questions and phrasings and off-topic
+        #: examples, all written by the clinic. Not the labelled patients' messages: among so many everyday
+        #: messages some come close to a real red flag, and would talk the meaning check out of it.
         self.nets: dict[str, ExampleNet] = {}
         for lang, sentences in net_sentences.items():
             found = vectors_of(sentences)
             calm = found[len(examples[lang]):]
-            if lang in self.rankers:
-                calm = np.concatenate([calm, self.rankers[lang].vectors])
+            if lang in ranked_topics:
+                calm = np.concatenate([calm, vectors_of([s for t in ranked_topics[lang] for s in t.written])])
             if len(calm):
                 self.nets[lang] = ExampleNet(examples[lang], found[: len(examples[lang])], calm)
 

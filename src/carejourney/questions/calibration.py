@@ -40,6 +40,23 @@ class Choice:
         return self.correct / self.total if self.total else 0.0
 
 
+def halves(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rows with an `expect` list split in two: every other row with the same expected topics (or none) goes to the
+    second half, and a text seen before goes where it went then. The first half is what the pathway learns from
+    (`labelled_messages`), the second what it is measured on, so no text is in both."""
+    seen: dict[tuple, int] = {}
+    placed: dict[str, bool] = {}
+    first, second = [], []
+    for r in rows:
+        text = " ".join(r["text"].lower().split())
+        if text not in placed:
+            key = tuple(r["expect"])
+            seen[key] = seen.get(key, 0) + 1
+            placed[text] = seen[key] % 2 == 1
+        (first if placed[text] else second).append(r)
+    return first, second
+
+
 def score(ids: list[str], rows: list[Labelled], m: Matching) -> int:
     """How many rows come out right: an expected topic above the threshold, or abstention when none is expected."""
     right = 0

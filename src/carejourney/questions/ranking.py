@@ -1,7 +1,8 @@
 """Ranking FAQ entries for a message: MiniLM sentence embeddings combined with BM25.
 
-Each FAQ entry is one BM25 document (its question, answer and patient phrasings) and a set of
-embedded sentences (its question and phrasings).
+Each FAQ entry is one BM25 document (its question, answer, patient phrasings and the patients' messages labelled
+with it) and a set of embedded sentences (all of those but the answer). The off-topic examples and the messages
+labelled no-answer make one more such topic, whose winning means abstain.
 Per entry: cosine = the mean of the `top_sentences` best cosines between the message and the
 entry's sentences (2 by default: one lucky phrasing counts less than two close ones); bm25 = the entry's
 BM25 score, squashed to 0-1 as s / (s + bm25_half). Score = w * cosine + (1 - w) * bm25.
@@ -18,7 +19,7 @@ from typing import Callable, Sequence
 import bm25s
 import numpy as np
 
-from carejourney.pathways.question_box import Matching
+from carejourney.pathways.question_box import NO_ANSWER, Matching
 from carejourney.pathways.schema import FaqEntry, Pathway
 from carejourney.questions.text import Lexicon, tokens
 
@@ -45,25 +46,38 @@ class Topic:
     sentences: tuple[str, ...]
     #: One BM25 document.
     document: str
+    #: How many of the sentences, at the end, are patients' labelled messages rather than written by the clinic.
+    labelled: int = 0
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return self.sentences[: len(self.sentences) - self.labelled]
 
 
 def entry_sentences(entry: FaqEntry, language: str) -> list[str]:
-    """The sentences embedded for an entry: its question and patient phrasings in that language."""
+    """The sentences written for an entry: its question and patient phrasings in that language."""
     question = entry.question.get(language) or entry.question["en"]
     return [question, *entry.phrasings.get(language, [])]
 
 
 def topics(pathway: Pathway, language: str) -> list[Topic]:
-    """The FAQ entries as topics, plus the off-topic examples (questions the box must not answer) when given."""
+    """The FAQ entries as topics, plus the off-topic examples (questions the box must not answer) when given.
+
+    A topic's sentences are its entry's, then the patients' messages labelled with it; the off-topic
+    examples are followed by the messages labelled `no-answer`.
+    """
+    box = pathway.question_box
+    labelled = box.labelled_messages.get(language, {}) if box else {}
     out = []
     for e in pathway.faq:
-        sentences = entry_sentences(e, language)
+        learnt = labelled.get(e.id, [])
+        sentences = [*entry_sentences(e, language), *learnt]
         answer = e.answer.get(language) or e.answer["en"]
-        out.append(Topic(e.id, tuple(sentences), " ".join([*sentences, answer])))
-    box = pathway.question_box
-    examples = box.off_topic.get(language, []) if box else []
+        out.append(Topic(e.id, tuple(sentences), " ".join([*sentences, answer]), len(learnt)))
+    learnt = labelled.get(NO_ANSWER, [])
+    examples = [*(box.off_topic.get(language, []) if box else []), *learnt]
     if examples:
-        out.append(Topic(OFF_TOPIC, tuple(examples), " ".join(examples)))
+        out.append(Topic(OFF_TOPIC, tuple(examples), " ".join(examples), len(learnt)))
     return out
 
 
