@@ -32,7 +32,9 @@ GENERAL = (
     "long_waits_reassurance_caribbean_and_african_english", "engineers_keywords_the_day_and_misremembered",
     "very_old_open_surgery_friends_memory_and_greetings", "pharmacy_shorthand_and_spouses_typing",
     "emails_other_conditions_and_gym_goers", "indian_filipino_nigerian_teachers_and_gp_quotes",
-    "diaries_half_remembered_terms_and_materials",
+    "diaries_half_remembered_terms_and_materials", "night_owls_former_nurses_and_two_part_questions",
+    "scottish_welsh_northern_workers_and_own_step_names", "very_short_online_comparisons_and_dementia_carers",
+    "spanish_polish_english_mechanisms_and_journey_stage",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
@@ -59,4 +61,5 @@ REVIEWS = {
     "redflags_review10": 0.05,
     "redflags_review11": 0.05,
     "redflags_review12": 0.05,
+    "redflags_review13": 0.05,
 }

@@ -87,7 +87,10 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     hedge rule was narrowed to hedges of now in a plain clause, the "open up" phrases to questions. The twelfth
     (Jamaican "cyaan" and "head a bus", "what are the chances", hours without passing water, "can't hold water"):
     1 of 28, where the rules before it missed 5; "what are the chances" now needs "of", "can't hold water" was
-    taken out (idioms, hoses, vomiting)."""
+    taken out (idioms, hoses, vomiting). The thirteenth ("HA" for headache, "than ever before", infection risk,
+    sleeping tablets, "a shake", "it cleared"): 0 of 28, where the rules before it missed 1; "HA" now counts only
+    in phrases like "HA is" or "bad HA", "a shake" only as in "give it a shake", and "it cleared" was taken out
+    (it reached back from a rash to a fever)."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed
