@@ -34,7 +34,9 @@ GENERAL = (
     "emails_other_conditions_and_gym_goers", "indian_filipino_nigerian_teachers_and_gp_quotes",
     "diaries_half_remembered_terms_and_materials", "night_owls_former_nurses_and_two_part_questions",
     "scottish_welsh_northern_workers_and_own_step_names", "very_short_online_comparisons_and_dementia_carers",
-    "spanish_polish_english_mechanisms_and_journey_stage",
+    "spanish_polish_english_mechanisms_and_journey_stage", "months_after_run_ons_and_will_you",
+    "american_south_veterans_and_plumbing_metaphors", "grandchildren_numbers_and_right_clinic",
+    "complaints_first_southern_african_english_and_search_terms",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is

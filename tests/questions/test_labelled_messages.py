@@ -33,3 +33,12 @@ def test_halves_alternate_within_each_expected_answer_and_keep_a_repeated_text_t
     first, second = halves(rows)
     assert [r["text"] for r in first] == ["1", "3", "4", "6"]
     assert [r["text"] for r in second] == ["2", "5", "two", "Two "]
+
+
+def test_the_replay_finds_each_commit_that_added_general_sets_in_git_history():
+    from replay_first_sight import rounds
+
+    found = dict(rounds(None))
+    added = [name for names in found.values() for name in names]
+    assert len(added) == len(set(added)) and set(added) <= set(GENERAL)
+    assert {"pharmacy_shorthand_and_spouses_typing", "emails_other_conditions_and_gym_goers"} <= set(added)
