@@ -36,7 +36,9 @@ GENERAL = (
     "scottish_welsh_northern_workers_and_own_step_names", "very_short_online_comparisons_and_dementia_carers",
     "spanish_polish_english_mechanisms_and_journey_stage", "months_after_run_ons_and_will_you",
     "american_south_veterans_and_plumbing_metaphors", "grandchildren_numbers_and_right_clinic",
-    "complaints_first_southern_african_english_and_search_terms",
+    "complaints_first_southern_african_english_and_search_terms", "not_yet_candidates_report_extracts_and_garden_news",
+    "morning_of_needle_camera_words_canada_new_zealand", "we_partners_phonetic_spelling_and_is_it_true",
+    "tired_of_treatments_calendars_and_thank_yous",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
@@ -64,4 +66,5 @@ REVIEWS = {
     "redflags_review11": 0.05,
     "redflags_review12": 0.05,
     "redflags_review13": 0.05,
+    "redflags_review14": 0.05,
 }

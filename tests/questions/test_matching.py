@@ -90,7 +90,10 @@ def test_an_adversarial_review_of_the_rules(engine, name, may_miss):
     taken out (idioms, hoses, vomiting). The thirteenth ("HA" for headache, "than ever before", infection risk,
     sleeping tablets, "a shake", "it cleared"): 0 of 28, where the rules before it missed 1; "HA" now counts only
     in phrases like "HA is" or "bad HA", "a shake" only as in "give it a shake", and "it cleared" was taken out
-    (it reached back from a rash to a fever)."""
+    (it reached back from a rash to a fever). The fourteenth ("if I'm having ... since", "long gone", "last
+    injection"): 1 of 24, where the rules before it missed 4; "if I'm having ... since" became the `ongoing` phrases
+    ("since yesterday", not "since 2018" or "since the day before") and no longer swallows a denial, "long gone"
+    does not end a lost feeling, and "last injection" as a past cue was taken out."""
     rows = labelled(f"{name}.jsonl")
     missed = [r["text"] for r in rows if r["urgent"] and not engine.triage(r["text"]).urgent]
     assert len(missed) <= may_miss * sum(r["urgent"] for r in rows), missed

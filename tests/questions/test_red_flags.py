@@ -702,3 +702,29 @@ def test_hedged_readings_brand_names_bruises_and_how_the_back_is_opened(engine, 
 ])
 def test_caribbean_english_carers_hours_and_chances(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
+
+
+@pytest.mark.parametrize("text,urgent", [
+    # a symptom under "if" that is going on since a recent time is asked about, not imagined
+    ("do you need to see me if im having chills and sweats on and off since yesterday", True),
+    ("should I come in if the wound has been bleeding since this morning and won't stop", True),
+    ("Would you cancel it if im having a fever since the day before?", False),
+    ("Do I need to come in if im having no fever and no chills since yesterday?", False),
+    ("Am I still a candidate if im having numbness in both legs since 2018", False),
+    ("what should I do if I get a fever tonight", False),
+    # "HA" for headache only where it says so; phonetic spellings; "long gone" ends a symptom, not a lost feeling
+    ("HA much worse upright, better supine, since MILD yesterday", True),
+    ("ha ha my back is worse when I stand but better lying down", False),
+    ("I had an HA injection in my knee, it's better when I lie down and worse standing up - can I still have MILD?", False),
+    ("my hed hurts real bad wen i get up but its ok laying flat", True),
+    ("bleading from the cut wont stop even with presure", True),
+    ("cant control my bowls since this morning", True),
+    ("Had a fever with a cold last week but it's long gone. What do I need to do to get ready for Friday?", False),
+    # a comparison with before is not the past; a risk or a shake of the hand is no symptom
+    ("Back pain has suddenly got far worse than it ever was before the procedure.", True),
+    ("pt asking re: infection and bleeding risk w/ the procedure", False),
+    ("Pins and needles in my right hand this morning from sleeping on it funny, gone after a shake.", False),
+    ("I've got a shake I can't stop, whole body, since an hour ago, and my teeth are chattering", True),
+])
+def test_ongoing_since_ha_phonetic_spellings_and_comparisons(engine, text, urgent):
+    assert engine.triage(text).urgent == urgent, text

@@ -94,6 +94,10 @@ class Negation(Model):
     hedges: Phrases = []
     #: Words that set a condition ("if", "in case", "when", "once").
     conditions: Phrases = []
+    #: Phrases after a symptom that say it has been going on until now ("since yesterday", "since this morning"):
+    #: a `conditions` word before the symptom then asks about it rather than imagines it ("do you need to see me if
+    #: I'm having chills on and off since yesterday"). A denial still counts ("if I'm having no fever since ...").
+    ongoing: Phrases = []
     #: Words that make what comes before them hypothetical, in a clause that starts with a `questions`
     #: word: "is leg weakness a risk?", "can fainting be a side effect?" (not "is my leg weakness a side effect?").
     hypothetical_after: Phrases = []

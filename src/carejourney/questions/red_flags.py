@@ -8,7 +8,9 @@ sentence ends and scope breaks ("but", "and"). The rules, all words from the pat
 
 - a negation or hypothetical cue reaches forward a few words, through lists ("no redness, swelling or
   pus"), and stops at a comma, a sentence end or a scope break ("no fever, just sore"); a question cue does not
-  hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?");
+  hide a particular symptom a lasting word takes as there ("will the numbness in my groin wear off?"), nor a
+  condition cue one an ongoing phrase says is going on now ("do you need to see me if I'm having chills since
+  yesterday");
 - a list opener ("the form lists", "risks:") reaches over every short item of its list, "or" or not
   ("infection, bleeding, nerve damage"), but not over an item that says a clause ("my wound is red");
 - a checklist's "none" after a colon denies its item ("Fever: none.");
@@ -217,7 +219,7 @@ class _Language:
     def _read_negation(self, neg: Negation) -> None:
         self.cues, self.pseudo = self._strict(neg.cues), self._strict(neg.pseudo)
         self.hypothetical, self.conditions = self._strict(neg.hypothetical), self._strict(neg.conditions)
-        self.hedges = self._strict(neg.hedges)
+        self.hedges, self.ongoing = self._strict(neg.hedges), self._strict(neg.ongoing)
         self.hypothetical_after, self.questions = self._strict(neg.hypothetical_after), self._strict(neg.questions)
         self.lasting, self.definite = self._strict(neg.lasting), self._words(neg.definite)
         self.past, self.recent = self._strict([*neg.past, *neg.other_causes]), self._strict(neg.recent)
@@ -270,7 +272,7 @@ class _Language:
         """Every word the rules use: typos are corrected towards these."""
         vocab: set[str] = set(self.back_references | self.all_references | self.clause_starts | self.list_words)
         lists = [*self.terms.values(), self.cues, self.pseudo, self.hypothetical, self.hypothetical_after,
-                 self.questions, self.lasting, self.past, self.other_people, self.recent, self.resolved, self.unresolved, self.returned,
+                 self.questions, self.lasting, self.past, self.other_people, self.recent, self.ongoing, self.resolved, self.unresolved, self.returned,
                  self.family, self.patient_writes, self.carer_writes,
                  self.events, self.contrasts, self.breaks, self.joins, self.not_symptoms, *[parts for _, _, parts in self.signs],
                  *[r + f for _, r, f in self.temperature]]
@@ -794,9 +796,18 @@ class _Language:
         if asked is not None and asked >= b and not self._definite(span, sentence):
             return HYPOTHETICAL  # "is leg weakness a risk?", not "is my leg weakness a side effect?"
         asking = self._opens_question(cue, sentence) or self._opens_question(self._clause_start(clauses, a), sentence)
-        if before == HYPOTHETICAL and not (asking and self._lasts(span, sentence, covered)):
+        if before == HYPOTHETICAL and not (asking and self._lasts(span, sentence, covered)) \
+                and not self._ongoing_since(span, cue, sentence):
             return HYPOTHETICAL  # "will I get a fever?", not "will the numbness wear off?"
         return ASSERTED
+
+    def _ongoing_since(self, span: Span, cue: int, sentence: _Sentence) -> bool:
+        """Is the symptom only under a condition word, and said to be going on until now, within a few words after it
+        ("if I'm having chills on and off since yesterday"; not "if I get a fever since the day before")?"""
+        if not any(a == cue for a, _ in self.all_spans(self.conditions, sentence)):
+            return False
+        end = span[1]
+        return any(end <= a <= end + self.window + 3 for a, _ in self.all_spans(self.ongoing, sentence))
 
     def hedged(self, first: int, i: int, sentence: _Sentence) -> bool:
         """Is the reading at word i (said from the cue at `first`) only hedged ("I might have a temperature"), and
