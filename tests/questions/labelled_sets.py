@@ -38,7 +38,9 @@ GENERAL = (
     "american_south_veterans_and_plumbing_metaphors", "grandchildren_numbers_and_right_clinic",
     "complaints_first_southern_african_english_and_search_terms", "not_yet_candidates_report_extracts_and_garden_news",
     "morning_of_needle_camera_words_canada_new_zealand", "we_partners_phonetic_spelling_and_is_it_true",
-    "tired_of_treatments_calendars_and_thank_yous",
+    "tired_of_treatments_calendars_and_thank_yous", "polite_indirect_staying_with_relatives_and_other_procedures",
+    "one_finger_typing_why_questions_and_children_abroad", "outdoor_workers_symptom_stories_and_reminder_replies",
+    "online_readers_irish_australian_and_who_does_what",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is

@@ -725,6 +725,11 @@ def test_caribbean_english_carers_hours_and_chances(engine, text, urgent):
     ("pt asking re: infection and bleeding risk w/ the procedure", False),
     ("Pins and needles in my right hand this morning from sleeping on it funny, gone after a shake.", False),
     ("I've got a shake I can't stop, whole body, since an hour ago, and my teeth are chattering", True),
+    # fearing agony to come, or asking for the signs, is not having it
+    ("Honestly terrified it's going to be agony. Is it?", False),
+    ("it is agony, is it agony for everyone or just me? tablets do nothing", True),
+    ("What are the signs the wound is infected, so I know what to watch for with Dad?", False),
+    ("what are the signs of infection? my wound is red hot and oozing pus", True),
 ])
 def test_ongoing_since_ha_phonetic_spellings_and_comparisons(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
