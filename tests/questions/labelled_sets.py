@@ -40,7 +40,9 @@ GENERAL = (
     "morning_of_needle_camera_words_canada_new_zealand", "we_partners_phonetic_spelling_and_is_it_true",
     "tired_of_treatments_calendars_and_thank_yous", "polite_indirect_staying_with_relatives_and_other_procedures",
     "one_finger_typing_why_questions_and_children_abroad", "outdoor_workers_symptom_stories_and_reminder_replies",
-    "online_readers_irish_australian_and_who_does_what",
+    "online_readers_irish_australian_and_who_does_what", "leaflet_lines_living_alone_and_capitals",
+    "yes_no_reasons_arabic_vietnamese_portuguese_and_clinicians", "sceptics_walking_distances_and_hour_by_hour",
+    "text_speak_quick_questions_and_odd_body_words",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is
