@@ -42,7 +42,9 @@ GENERAL = (
     "one_finger_typing_why_questions_and_children_abroad", "outdoor_workers_symptom_stories_and_reminder_replies",
     "online_readers_irish_australian_and_who_does_what", "leaflet_lines_living_alone_and_capitals",
     "yes_no_reasons_arabic_vietnamese_portuguese_and_clinicians", "sceptics_walking_distances_and_hour_by_hour",
-    "text_speak_quick_questions_and_odd_body_words",
+    "text_speak_quick_questions_and_odd_body_words", "stories_first_hips_and_arthritis_and_work_shorthand",
+    "voice_typing_caribbean_west_african_and_am_i_right", "needle_fear_support_workers_and_what_now",
+    "athletes_dancers_nhs_words_and_fragments",
 )
 
 #: Urgent messages and look-alikes that are not (denied, asked about, over, chronic, idioms); only urgency is

@@ -730,6 +730,12 @@ def test_caribbean_english_carers_hours_and_chances(engine, text, urgent):
     ("it is agony, is it agony for everyone or just me? tablets do nothing", True),
     ("What are the signs the wound is infected, so I know what to watch for with Dad?", False),
     ("what are the signs of infection? my wound is red hot and oozing pus", True),
+    # Jamaican English, "head is banging", and "not one for" (a habit, not a denial)
+    ("mi cyaan feel nutten round mi bottom and mi private, it start last night", True),
+    ("di tablet dem give mi nah touch di pain at all, mi a bawl whole night", True),
+    ("anytime I stand up my head is banging seriously, when I lie flat it reduces", True),
+    ("I'm not one for headaches, but since Tuesday my head is pounding every time I'm upright", True),
+    ("I'm not one for complaining but no fever here, just sore", False),
 ])
 def test_ongoing_since_ha_phonetic_spellings_and_comparisons(engine, text, urgent):
     assert engine.triage(text).urgent == urgent, text
