@@ -64,6 +64,11 @@ def read_labelled(path: Path) -> list[dict]:
     return rows
 
 
+def non_urgent_rows(paths: list[Path]) -> list[dict]:
+    """The non-urgent messages of labelled files, in order: what topics are calibrated and learnt from."""
+    return [r for p in paths for r in read_labelled(p) if not r["urgent"]]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -144,10 +149,9 @@ def fit_and_held_out(engine, paths: list[Path]) -> tuple[list, list]:
     what the pathway's labelled_messages hold, scored out of fold)."""
     from carejourney.questions.calibration import Labelled, halves
 
-    rows = [r for p in paths for r in read_labelled(p) if not r["urgent"]]
-    first, second = halves(rows)
+    first, second = halves(non_urgent_rows(paths))
     engines = out_of_fold(engine, first) + [engine] * len(second)
-    texts = [e.detector.analyse(r["text"], "en").text_for_matching for e, r in zip(engines, first + second)]  # as triage ranks them
+    texts = [engine.detector.analyse(r["text"], "en").text_for_matching for r in first + second]  # as triage ranks them
     vectors = engine.encode(texts)
     labelled = [Labelled(e.rankers["en"].cosines(v), e.rankers["en"].bm25_scores(t), frozenset(r["expect"]))
                 for e, r, t, v in zip(engines, first + second, texts, vectors)]

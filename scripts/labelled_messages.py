@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_questions import CALIBRATION_FILES, ROOT, read_labelled  # noqa: E402
+from eval_questions import CALIBRATION_FILES, ROOT, non_urgent_rows  # noqa: E402
 
 PATHWAY = ROOT / "src" / "carejourney" / "pathways" / "mild.yaml"
 BEGIN = "  # BEGIN labelled_messages: written by scripts/labelled_messages.py, edit the sets instead"
@@ -31,8 +31,7 @@ END = "  # END labelled_messages"
 def fit_half() -> list[dict]:
     from carejourney.questions.calibration import halves
 
-    rows = [r for path in CALIBRATION_FILES for r in read_labelled(path) if not r["urgent"]]
-    return halves(rows)[0]
+    return halves(non_urgent_rows(CALIBRATION_FILES))[0]
 
 
 def block(rows: list[dict], faq_ids: list[str]) -> str:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_questions import ROOT, evaluate, read_labelled  # noqa: E402
+from eval_questions import CALIBRATION_FILES, ROOT, evaluate, non_urgent_rows, read_labelled  # noqa: E402
 from labelled_messages import block, replaced  # noqa: E402
 from labelled_sets import GENERAL  # noqa: E402
 
@@ -78,8 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if args.labelled:
             existing = {Path(p).stem for p in git("ls-tree", "--name-only", f"{commit}^", f"{SETS}/").split()}
-            rows = [r for name in GENERAL if name in existing for r in read_labelled(ROOT / SETS / f"{name}.jsonl")
-                    if not r["urgent"]]
+            rows = non_urgent_rows([path for path in CALIBRATION_FILES if path.stem in existing])
             pathway = parse_pathway(replaced(text, block(halves(rows)[0], [e.id for e in pathway.faq])), "replayed")
         engine = QuestionEngine(pathway, encoder.encode, model.sentence_vectors, model.known_words())
         for name in names:

@@ -9,7 +9,7 @@ from labelled_sets import GENERAL
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_questions import CALIBRATION_FILES, read_labelled  # noqa: E402
+from eval_questions import CALIBRATION_FILES, non_urgent_rows  # noqa: E402
 
 from carejourney.pathways.question_box import NO_ANSWER  # noqa: E402
 from carejourney.questions.calibration import halves  # noqa: E402
@@ -19,8 +19,7 @@ def test_the_pathway_holds_the_first_half_of_every_general_set_as_written_by_the
     done = subprocess.run([sys.executable, "scripts/labelled_messages.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(CALIBRATION_FILES) == len(GENERAL)
-    rows = [r for p in CALIBRATION_FILES for r in read_labelled(p) if not r["urgent"]]
-    first, second = halves(rows)
+    first, second = halves(non_urgent_rows(CALIBRATION_FILES))
     learnt = mild.question_box.labelled_messages["en"]
     assert {r["text"] for r in first} == {t for texts in learnt.values() for t in texts}
     assert all(r["text"] in learnt[r["expect"][0] if r["expect"] else NO_ANSWER] for r in first)

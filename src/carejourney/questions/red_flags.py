@@ -346,6 +346,10 @@ class _Language:
     def all_spans(self, phrases: list[Phrase], sentence: _Sentence) -> list[Span]:
         return [s for p in phrases for s in self.spans(p, sentence)]
 
+    def _phrase_starts_at(self, phrases: list[Phrase], sentence: _Sentence, j: int) -> bool:
+        """Does a phrase of the list start at word j?"""
+        return any(a == j for a, _ in self.all_spans(phrases, sentence))
+
     def _start_of_phrase_ending_at(self, phrases: list[Phrase], sentence: _Sentence, j: int) -> int | None:
         """Where a phrase of the list that ends at word j starts, or None."""
         key = ("ending", id(phrases))
@@ -458,7 +462,7 @@ class _Language:
         return out
 
     def _joinable(self, last: _Sentence, sentence: _Sentence, first: int) -> bool:
-        if any(a == first for a, _ in self.all_spans(self.recent, sentence)):
+        if self._phrase_starts_at(self.recent, sentence, first):
             return False
         reading = any(not w.stem.isalpha() for w in sentence.words)
         return not (reading and any(not self._inside_pseudo(last, a) for a, _ in self.all_spans(self.hypothetical, last)))
@@ -659,8 +663,8 @@ class _Language:
         """Does a claim end its clause at word b, or meet a time there ("I've had them all evening")?"""
         words = sentence.words
         return (b == len(words) or words[b].raw == COMMA or self.clauses(sentence)[b] < 0
-                or any(a == b for a, _ in self.all_spans(self.recent, sentence))
-                or any(a == b for a, _ in self.all_spans(self.past, sentence)))
+                or self._phrase_starts_at(self.recent, sentence, b)
+                or self._phrase_starts_at(self.past, sentence, b))
 
     def writer_speaks(self, sentences: list[_Sentence]) -> bool:
         """Does the writer speak of themself anywhere ("I", "my")?"""
@@ -804,7 +808,7 @@ class _Language:
     def _ongoing_since(self, span: Span, cue: int, sentence: _Sentence) -> bool:
         """Is the symptom only under a condition word, and said to be going on until now, within a few words after it
         ("if I'm having chills on and off since yesterday"; not "if I get a fever since the day before")?"""
-        if not any(a == cue for a, _ in self.all_spans(self.conditions, sentence)):
+        if not self._phrase_starts_at(self.conditions, sentence, cue):
             return False
         end = span[1]
         return any(end <= a <= end + self.window + 3 for a, _ in self.all_spans(self.ongoing, sentence))
@@ -814,7 +818,7 @@ class _Language:
         otherwise stated plainly: no condition before it in the sentence ("in case", "once"), and its clause
         neither opens a question nor names another person ("is 38 the cut-off?", "38.4 for her")?"""
         before, cue = self.cue_before((first, i + 1), sentence, set())
-        if before != HYPOTHETICAL or not any(a == cue for a, _ in self.all_spans(self.hedges, sentence)):
+        if before != HYPOTHETICAL or not self._phrase_starts_at(self.hedges, sentence, cue):
             return False
         clauses = self.clauses(sentence)
         start = self._clause_start(clauses, i)
@@ -831,7 +835,7 @@ class _Language:
         return not said.isdisjoint(self.definite)
 
     def _opens_question(self, at: int, sentence: _Sentence) -> bool:
-        return any(a == at for a, _ in self.all_spans(self.questions, sentence))
+        return self._phrase_starts_at(self.questions, sentence, at)
 
     def _lasts(self, span: Span, sentence: _Sentence, covered: set[int]) -> bool:
         """Is the symptom taken as already there ("will the numbness wear off?")?"""
